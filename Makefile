@@ -1,0 +1,26 @@
+# The two commands a new machine needs: `make run` and `make test`. Both set everything up first.
+.PHONY: setup run test test-unit lint eval bench clean
+
+VENV := .venv/bin
+
+setup:
+	@bash scripts/setup.sh
+
+run: setup
+	@$(VENV)/courier-aid run
+
+test: setup
+	@$(VENV)/python -m pytest -q $(PYTEST_ARGS)
+
+test-unit: setup
+	@$(VENV)/python -m pytest -q -m "not integration" $(PYTEST_ARGS)
+
+lint: setup
+	@$(VENV)/ruff check . && $(VENV)/ruff format --check . && $(VENV)/mypy
+
+eval: setup
+	@$(VENV)/courier-aid eval ../shared/eval/dev.jsonl
+	@$(VENV)/courier-aid eval ../shared/eval/real_dev.jsonl
+
+clean:
+	rm -rf build models var .pytest_cache .mypy_cache .ruff_cache

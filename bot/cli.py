@@ -1,0 +1,309 @@
+"""`courier-aid`: the one console command. Each subcommand is a thin call into the parts."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import logging
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from bot.app import build_services, catalog_from_files, make_understanding, prepare_database
+from bot.clock import SystemClock
+from bot.evaluation import Prediction, format_report, read_items, score
+from bot.settings import Settings
+from knowledge.loader import (
+    KnowledgeError,
+    check_entries,
+    load_entries,
+    load_fact_rows,
+    load_topics,
+)
+
+log = logging.getLogger("courier_aid")
+
+
+def _setup_logging(settings: Settings, *, to_file: bool = False) -> None:
+    handler: logging.Handler
+    if to_file:
+        path = Path(settings.build_dir).parent / "var" / "courier-aid.log"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handler = logging.FileHandler(path, encoding="utf-8")
+    else:
+        handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    logging.basicConfig(level=settings.log_level, handlers=[handler], force=True)
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+
+
+# --- understanding ----------------------------------------------------------------------------
+
+
+async def _classify_texts(settings: Settings, texts: Sequence[str]) -> list[Prediction]:
+    understanding, client = make_understanding(settings, catalog_from_files())
+    limit = asyncio.Semaphore(8)
+
+    async def one(text: str) -> Prediction:
+        async with limit:
+            decision = await understanding.understand(text)
+        return Prediction(
+            topic=decision.topic,
+            action=str(decision.action),
+            confidence=decision.confidence,
+            candidates=tuple(c.topic for c in decision.candidates),
+        )
+
+    try:
+        return list(await asyncio.gather(*(one(text) for text in texts)))
+    finally:
+        await client.aclose()
+
+
+def cmd_classify(settings: Settings, _args: argparse.Namespace) -> int:
+    """JSON lines with `text` in, one JSON object per line out (see DESIGN.md)."""
+    items = []
+    for number, line in enumerate(sys.stdin, start=1):
+        if not line.strip():
+            continue
+        try:
+            item = json.loads(line)
+            text = str(item["text"])
+        except (ValueError, KeyError, TypeError):
+            print(f"line {number}: expected a JSON object with a text field", file=sys.stderr)
+            return 2
+        items.append(text)
+    predictions = asyncio.run(_classify_texts(settings, items))
+    for text, pred in zip(items, predictions, strict=True):
+        out = {
+            "text": text,
+            "topic": pred.topic,
+            "action": pred.action,
+            "confidence": round(pred.confidence, 4),
+            "candidates": [{"topic": t, "confidence": None} for t in pred.candidates],
+        }
+        print(json.dumps(out, ensure_ascii=False), flush=True)
+    return 0
+
+
+def cmd_eval(settings: Settings, args: argparse.Namespace) -> int:
+    path = Path(args.file)
+    items = read_items(path)
+    predictions = asyncio.run(_classify_texts(settings, [item["text"] for item in items]))
+    report = score(items, predictions)
+    if args.json:
+        print(json.dumps({"file": str(path), **report.figures()}, ensure_ascii=False))
+    else:
+        print(format_report(report, path.name))
+    if args.errors:
+        for error in report.errors[: args.errors]:
+            print(json.dumps(error, ensure_ascii=False))
+    return 0
+
+
+def cmd_ask(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.core.dialogue import UserRef
+
+    async def run() -> str:
+        services = build_services(settings)
+        try:
+            reply = await services.dialogue.handle_text(UserRef("cli", "ask"), args.text)
+            return reply.plain() if reply else ""
+        finally:
+            await services.aclose()
+
+    print(asyncio.run(run()))
+    return 0
+
+
+# --- knowledge base and NLU -------------------------------------------------------------------
+
+
+def cmd_kb_check(settings: Settings, _args: argparse.Namespace) -> int:
+    try:
+        entries = load_entries()
+    except KnowledgeError as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    facts = load_fact_rows(settings.facts_file) if settings.facts_file.exists() else None
+    if facts is None:
+        print(f"note: {settings.facts_file} not found; fact ids not checked", file=sys.stderr)
+    problems = check_entries(entries, load_topics(), facts)
+    for problem in problems:
+        print(problem, file=sys.stderr)
+    examples = sum(len(entry.examples) for entry in entries.values())
+    print(f"{len(entries)} entries, {examples} training examples, {len(problems)} problems")
+    return 1 if problems else 0
+
+
+def cmd_kb_load(settings: Settings, _args: argparse.Namespace) -> int:
+    engine, _uow, report = prepare_database(settings, SystemClock())
+    engine.dispose()
+    print(
+        f"loaded: {report.changed} changed, {report.unchanged} unchanged, {report.removed} removed"
+    )
+    return 0
+
+
+def cmd_db_upgrade(settings: Settings, _args: argparse.Namespace) -> int:
+    from storage.db import make_engine
+    from storage.migrate import upgrade
+
+    engine = make_engine(settings.database_url)
+    upgrade(engine)
+    engine.dispose()
+    print("database is at the newest revision")
+    return 0
+
+
+def _train(settings: Settings, force: bool = False) -> Path:
+    from nlu.training import train
+
+    return train(
+        load_entries().values(),
+        build_dir=settings.build_dir,
+        models_dir=settings.models_dir,
+        rasa_venv=settings.rasa_venv,
+        force=force,
+    )
+
+
+def cmd_nlu_train(settings: Settings, args: argparse.Namespace) -> int:
+    print(f"model: {_train(settings, force=args.force)}")
+    return 0
+
+
+def _server(settings: Settings, model: Path) -> object:
+    from nlu.server import RasaServer
+
+    return RasaServer(
+        rasa_venv=settings.rasa_venv,
+        model=model,
+        nlu_url=settings.nlu_url,
+        log_file=settings.build_dir / "rasa-server.log",
+    )
+
+
+def cmd_nlu_serve(settings: Settings, _args: argparse.Namespace) -> int:
+    import time
+
+    from nlu.server import RasaServer
+
+    server = _server(settings, _train(settings))
+    assert isinstance(server, RasaServer)
+    with server:
+        print(f"NLU server ready at {settings.nlu_url}; Ctrl-C stops it", flush=True)
+        try:
+            while True:
+                time.sleep(3600)
+        except KeyboardInterrupt:
+            pass
+    return 0
+
+
+def cmd_nlu_heldout(_settings: Settings, _args: argparse.Namespace) -> int:
+    """Print our own held-out questions as eval JSON lines (action from topics.yaml)."""
+    from nlu.training import heldout_items
+
+    topics = load_topics()
+    for item in heldout_items():
+        item["action"] = topics[item["topic"]].action
+        print(json.dumps(item, ensure_ascii=False))
+    return 0
+
+
+# --- running the assistant --------------------------------------------------------------------
+
+
+def cmd_chat(settings: Settings, _args: argparse.Namespace) -> int:
+    from bot.channels.terminal import run_terminal_chat
+
+    async def run() -> None:
+        services = build_services(settings)
+        try:
+            await run_terminal_chat(services.dialogue)
+        finally:
+            await services.aclose()
+
+    asyncio.run(run())
+    return 0
+
+
+def cmd_run(settings: Settings, args: argparse.Namespace) -> int:
+    """Train if needed, start the NLU server, run the assistant, stop the server on exit."""
+    from nlu.server import RasaServer, is_ready
+
+    if settings.telegram_bot_token is not None:
+        print(
+            "TELEGRAM_BOT_TOKEN is set, but the Telegram channel is not built yet; "
+            "starting the terminal chat.",
+            file=sys.stderr,
+        )
+    if is_ready(settings.nlu_url):
+        print(f"using the NLU server already running at {settings.nlu_url}", file=sys.stderr)
+        return cmd_chat(settings, args)
+    print("preparing the language model (the first time this takes a few minutes)...", flush=True)
+    server = _server(settings, _train(settings))
+    assert isinstance(server, RasaServer)
+    print("starting the NLU server...", flush=True)
+    with server:
+        return cmd_chat(settings, args)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="courier-aid", description="暖蜂助手 (courier-aid)")
+    sub = parser.add_subparsers(dest="command", required=True)
+    sub.add_parser("run", help="train if needed, start NLU, run the assistant").set_defaults(
+        func=cmd_run, log_to_file=True
+    )
+    sub.add_parser("chat", help="terminal chat (NLU server must run)").set_defaults(
+        func=cmd_chat, log_to_file=True
+    )
+    ask = sub.add_parser("ask", help="answer one question")
+    ask.add_argument("text")
+    ask.set_defaults(func=cmd_ask)
+    sub.add_parser("classify", help="JSON lines in, classifications out").set_defaults(
+        func=cmd_classify
+    )
+    ev = sub.add_parser("eval", help="score an evaluation file")
+    ev.add_argument("file")
+    ev.add_argument("--json", action="store_true", help="print the figures as one JSON object")
+    ev.add_argument("--errors", type=int, default=0, metavar="N", help="list N wrong items")
+    ev.set_defaults(func=cmd_eval)
+
+    kb = sub.add_parser("kb", help="knowledge base").add_subparsers(dest="kb", required=True)
+    kb.add_parser("check", help="validate entries").set_defaults(func=cmd_kb_check)
+    kb.add_parser("load", help="load entries into the database").set_defaults(func=cmd_kb_load)
+
+    nlu = sub.add_parser("nlu", help="the Rasa NLU model").add_subparsers(dest="nlu", required=True)
+    train = nlu.add_parser("train", help="train when data or config changed")
+    train.add_argument("--force", action="store_true")
+    train.set_defaults(func=cmd_nlu_train)
+    nlu.add_parser("serve", help="start the NLU server").set_defaults(func=cmd_nlu_serve)
+    nlu.add_parser("heldout", help="print our held-out set as JSON lines").set_defaults(
+        func=cmd_nlu_heldout
+    )
+
+    db = sub.add_parser("db", help="database").add_subparsers(dest="db", required=True)
+    db.add_parser("upgrade", help="apply migrations").set_defaults(func=cmd_db_upgrade)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    settings = Settings()
+    _setup_logging(settings, to_file=getattr(args, "log_to_file", False))
+    try:
+        return int(args.func(settings, args))
+    except KnowledgeError as exc:
+        print(f"knowledge base problems:\n{exc}", file=sys.stderr)
+        return 1
+    except Exception as exc:
+        log.error("command failed", exc_info=True)
+        print(f"courier-aid: {type(exc).__name__}: {exc}", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

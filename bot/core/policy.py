@@ -1,0 +1,82 @@
+"""The dialogue policy: from an NLU result (and the crisis check) to one action and topic.
+
+Thresholds are settings, chosen on our own held-out split (nlu/heldout), never on eval sets.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot.core.crisis import CrisisSignal
+from bot.core.replies import Action
+from nlu.result import Candidate, NLUResult
+
+CRISIS_TOPIC = {"self_harm": "psych.crisis", "violence": "safety.emergency"}
+_ACTION_BY_TOPIC_ACTION = {
+    "answer": Action.ANSWER,
+    "crisis": Action.CRISIS,
+    "handoff": Action.HANDOFF,
+    "smalltalk": Action.SMALLTALK,
+    "out_of_scope": Action.OUT_OF_SCOPE,
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Thresholds:
+    answer: float = 0.55  # at least this sure to answer
+    clarify: float = 0.30  # at least this sure to offer a choice between close topics
+    margin: float = 0.15  # top two closer than this: ask which one was meant
+    crisis: float = 0.35  # the model's crisis topics fire at this (recall first)
+    offline_answer: float = 0.45  # the offline matcher's scale is not Rasa's
+
+
+@dataclass(frozen=True, slots=True)
+class Decision:
+    action: Action
+    topic: str | None
+    confidence: float
+    candidates: tuple[Candidate, ...]
+    crisis: CrisisSignal | None = None
+    degraded: bool = False
+
+
+class Policy:
+    def __init__(self, topic_actions: dict[str, str], thresholds: Thresholds) -> None:
+        self._topic_actions = topic_actions
+        self._t = thresholds
+
+    def _action_of(self, topic: str) -> Action:
+        return _ACTION_BY_TOPIC_ACTION.get(self._topic_actions.get(topic, "answer"), Action.ANSWER)
+
+    def decide(self, nlu: NLUResult, crisis: CrisisSignal | None) -> Decision:
+        candidates = tuple(c for c in nlu.candidates if c.topic in self._topic_actions)[:5]
+        degraded = nlu.degraded
+        if crisis is not None:
+            topic = CRISIS_TOPIC[crisis.kind]
+            return Decision(Action.CRISIS, topic, 1.0, candidates, crisis, degraded)
+        if not candidates:
+            return Decision(Action.FALLBACK, None, 0.0, candidates, None, degraded)
+        top = candidates[0]
+        # Recall first: any crisis topic near the top with some confidence is treated as a crisis.
+        for candidate in candidates[:2]:
+            if (
+                self._action_of(candidate.topic) is Action.CRISIS
+                and candidate.confidence >= self._t.crisis
+            ):
+                return Decision(
+                    Action.CRISIS, candidate.topic, candidate.confidence, candidates, None, degraded
+                )
+        answer_at = self._t.offline_answer if degraded else self._t.answer
+        second = candidates[1].confidence if len(candidates) > 1 else 0.0
+        action = self._action_of(top.topic)
+        if top.confidence >= answer_at and top.confidence - second >= self._t.margin:
+            return Decision(action, top.topic, top.confidence, candidates, None, degraded)
+        if top.confidence >= self._t.clarify and not degraded:
+            close = [c for c in candidates[:2] if self._action_of(c.topic) is Action.ANSWER]
+            if len(close) == 2 and second >= self._t.clarify / 2:
+                return Decision(
+                    Action.CLARIFY, top.topic, top.confidence, candidates, None, degraded
+                )
+            if top.confidence >= answer_at:
+                return Decision(action, top.topic, top.confidence, candidates, None, degraded)
+        return Decision(Action.FALLBACK, top.topic, top.confidence, candidates, None, degraded)

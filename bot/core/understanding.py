@@ -1,0 +1,33 @@
+"""Understanding one message: normalise, crisis check first (no NLU needed), NLU, policy.
+
+Touches no storage, so `courier-aid classify` and `eval` use it directly.
+"""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+from bot.core.crisis import detect_crisis
+from bot.core.normalize import has_meaningful_text, normalize
+from bot.core.policy import Decision, Policy
+from nlu.result import NLUResult
+
+CRISIS_SCAN_CHARS = 10_000  # the crisis check reads far more of a long message than NLU does
+
+
+class Parser(Protocol):
+    async def parse(self, text: str) -> NLUResult: ...
+
+
+class Understanding:
+    def __init__(self, nlu: Parser, policy: Policy) -> None:
+        self._nlu = nlu
+        self._policy = policy
+
+    async def understand(self, text: str) -> Decision:
+        crisis = detect_crisis(normalize(text, max_chars=CRISIS_SCAN_CHARS))
+        clean = normalize(text)
+        if crisis is not None or not has_meaningful_text(clean):
+            # Someone may be in danger: do not wait for the NLU server.
+            return self._policy.decide(NLUResult.empty(), crisis)
+        return self._policy.decide(await self._nlu.parse(clean), None)

@@ -1,0 +1,1 @@
+"""The curated knowledge base: entry schema and files, loader and checks, answer templates."""

@@ -1,0 +1,53 @@
+"""Render knowledge entries and dialogue replies through Jinja2 templates (Telegram HTML subset).
+
+One `Environment` with autoescape for .html and StrictUndefined. A courier's text is only ever
+passed in as a variable (escaped), never compiled as a template.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+
+from knowledge.schema import Entry
+
+TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
+
+
+def make_environment(templates_dir: Path = TEMPLATES_DIR) -> Environment:
+    return Environment(
+        loader=FileSystemLoader(templates_dir),
+        autoescape=select_autoescape(enabled_extensions=("html",), default=True),
+        undefined=StrictUndefined,
+        keep_trailing_newline=False,
+    )
+
+
+class Renderer:
+    def __init__(self, env: Environment | None = None) -> None:
+        self._env = env or make_environment()
+
+    def _render(self, name: str, **context: object) -> str:
+        return self._env.get_template(name).render(**context).strip()
+
+    def answer(self, entry: Entry, *, degraded: bool = False) -> str:
+        return self._render("answer.html", entry=entry, degraded=degraded)
+
+    def detail(self, entry: Entry) -> str:
+        return self._render("detail.html", entry=entry)
+
+    def smalltalk(self, entry: Entry) -> str:
+        return self._render("smalltalk.html", entry=entry)
+
+    def handoff(self, entry: Entry) -> str:
+        return self._render("handoff.html", entry=entry)
+
+    def clarify(self, titles: list[str]) -> str:
+        return self._render("clarify.html", titles=titles)
+
+    def fallback(self, *, degraded: bool) -> str:
+        return self._render("fallback.html", degraded=degraded)
+
+    def crisis(self, kind: str) -> str:
+        return self._render("crisis.html", kind=kind)

@@ -1,0 +1,143 @@
+"""Compile Rasa training data from the knowledge entries, and train a model only when needed.
+
+The intents are the topic ids; their examples live in the knowledge entries, so the knowledge base
+and the model cannot drift apart. `nlu/data/*.yml` adds lookups, regexes and synonyms.
+A model is named by a hash of everything that shapes it, so an unchanged project never retrains.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import shutil
+import subprocess
+from collections.abc import Iterable
+from pathlib import Path
+
+from knowledge.schema import Entry
+
+NLU_DIR = Path(__file__).resolve().parent
+CONFIG_FILE = NLU_DIR / "config.yml"
+DATA_DIR = NLU_DIR / "data"
+DICT_DIR = NLU_DIR / "dict"
+RASA_REQUIREMENTS = NLU_DIR / "requirements-rasa.txt"
+HELDOUT_DIR = NLU_DIR / "heldout"
+
+log = logging.getLogger(__name__)
+
+# Rasa reads [text](entity) and {"entity": ...} annotations inside examples: keep them literal.
+_ANNOTATION_CHARS = str.maketrans(
+    {"[": "［", "]": "］", "(": "（", ")": "）", "{": "｛", "}": "｝"}
+)
+
+
+class TrainingError(RuntimeError):
+    """Rasa could not train; the message says why and where the log is."""
+
+
+def training_examples(entries: Iterable[Entry]) -> dict[str, list[str]]:
+    """Intent name -> examples, in entry order."""
+    return {entry.topic: list(entry.examples) for entry in entries if entry.examples}
+
+
+def render_nlu_yaml(examples: dict[str, list[str]]) -> str:
+    lines = ['version: "3.1"', "nlu:"]
+    for intent, texts in examples.items():
+        lines.append(f"- intent: {intent}")
+        lines.append("  examples: |")
+        for text in texts:
+            clean = " ".join(text.translate(_ANNOTATION_CHARS).split())
+            lines.append(f"    - {clean}")
+    return "\n".join(lines) + "\n"
+
+
+def compile_data(entries: Iterable[Entry], out_dir: Path) -> Path:
+    """Write the training data folder Rasa reads: compiled examples plus nlu/data/*.yml."""
+    if out_dir.exists():
+        shutil.rmtree(out_dir)
+    out_dir.mkdir(parents=True)
+    (out_dir / "examples.yml").write_text(
+        render_nlu_yaml(training_examples(entries)), encoding="utf-8"
+    )
+    for extra in sorted(DATA_DIR.glob("*.yml")):
+        shutil.copyfile(extra, out_dir / extra.name)
+    return out_dir
+
+
+def fingerprint(data_dir: Path) -> str:
+    """A hash of the training data, the pipeline, the dictionary and the Rasa version."""
+    digest = hashlib.sha256()
+    files = [CONFIG_FILE, RASA_REQUIREMENTS, *sorted(data_dir.glob("*.yml"))]
+    files += sorted(DICT_DIR.glob("*"))
+    for path in files:
+        digest.update(path.name.encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def model_path(models_dir: Path, digest: str) -> Path:
+    return models_dir / f"nlu-{digest}.tar.gz"
+
+
+def rasa_executable(rasa_venv: Path) -> Path:
+    exe = rasa_venv / "bin" / "rasa"
+    if not exe.exists():
+        raise TrainingError(
+            f"Rasa is not installed at {exe}. Run `make setup` (it makes .venv-rasa, Python 3.10)."
+        )
+    return exe
+
+
+def train(
+    entries: Iterable[Entry],
+    *,
+    build_dir: Path,
+    models_dir: Path,
+    rasa_venv: Path,
+    force: bool = False,
+) -> Path:
+    """Return the model for the current data, training it first if it does not exist yet."""
+    data_dir = compile_data(entries, build_dir / "nlu-data")
+    digest = fingerprint(data_dir)
+    target = model_path(models_dir, digest)
+    if target.exists() and not force:
+        log.info("NLU model %s is up to date", target.name)
+        return target
+    models_dir.mkdir(parents=True, exist_ok=True)
+    log_file = build_dir / "rasa-train.log"
+    command = [
+        str(rasa_executable(rasa_venv)),
+        "train",
+        "nlu",
+        "--config",
+        str(CONFIG_FILE),
+        "--nlu",
+        str(data_dir),
+        "--out",
+        str(models_dir),
+        "--fixed-model-name",
+        target.name.removesuffix(".tar.gz"),
+    ]
+    env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "2", "SQLALCHEMY_SILENCE_UBER_WARNING": "1"}
+    with log_file.open("w", encoding="utf-8") as out:
+        result = subprocess.run(
+            command, cwd=NLU_DIR.parent, stdout=out, stderr=subprocess.STDOUT, env=env, check=False
+        )
+    if result.returncode != 0 or not target.exists():
+        raise TrainingError(f"rasa train failed (exit {result.returncode}); see {log_file}")
+    for stale in models_dir.glob("nlu-*.tar.gz"):
+        if stale != target:
+            stale.unlink()
+    return target
+
+
+def heldout_items(heldout_dir: Path = HELDOUT_DIR) -> list[dict[str, str]]:
+    """Our own held-out questions (never trained on) as eval items: {id, text, topic}."""
+    items = []
+    for path in sorted(heldout_dir.glob("*.txt")):
+        topic = path.stem
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+            if line.strip():
+                items.append({"id": f"{topic}-{number}", "text": line.strip(), "topic": topic})
+    return items

@@ -1,0 +1,1 @@
+"""Test helpers: fakes for error paths, service starters for integration tests."""

@@ -1,0 +1,154 @@
+"""The dialogue core on a real SQLite file, with a scripted NLU (the real Rasa path is in
+tests/integration/test_rasa_pipeline.py)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from bot.app import make_policy
+from bot.clock import FixedClock
+from bot.core.dialogue import Dialogue, UserRef
+from bot.core.replies import Action
+from bot.core.understanding import Understanding
+from bot.settings import Settings
+from knowledge.catalog import Catalog
+from knowledge.render import Renderer
+from storage.db import UnitOfWork, make_engine
+from storage.migrate import upgrade
+from storage.models import HandoffCase, Message
+from tests.helpers.fakes import ExplodingParser, ScriptedParser
+
+WHO = UserRef("terminal", "courier-1")
+
+
+def make_dialogue(
+    tmp_path: Path, catalog: Catalog, clock: FixedClock, parser: object
+) -> tuple[Dialogue, UnitOfWork]:
+    engine = make_engine(f"sqlite:///{tmp_path / 'd.db'}")
+    upgrade(engine)
+    uow = UnitOfWork(engine)
+    understanding = Understanding(parser, make_policy(Settings(), catalog))  # type: ignore[arg-type]
+    return Dialogue(
+        catalog=catalog, understanding=understanding, renderer=Renderer(), uow=uow, clock=clock
+    ), uow
+
+
+async def test_answers_with_short_answer_steps_and_source(
+    tmp_path: Path, catalog: Catalog, clock: FixedClock
+) -> None:
+    parser = ScriptedParser(
+        {"老板拖了两个月工资": [("wages.arrears", 0.93), ("rights.inspection", 0.03)]}
+    )
+    dialogue, uow = make_dialogue(tmp_path, catalog, clock, parser)
+    reply = await dialogue.handle_text(WHO, "老板拖了两个月工资")
+    assert reply is not None and reply.action is Action.ANSWER and reply.topic == "wages.arrears"
+    text = reply.plain()
+    assert "怎么做" in text and "劳动合同法" in text
+    assert [c.label for c in reply.choices] == ["详细说明", "有帮助", "没帮助", "找真人"]
+    with uow() as session:
+        rows = session.scalars(select(Message).order_by(Message.id)).all()
+        assert [(m.direction, m.topic) for m in rows] == [
+            ("in", "wages.arrears"),
+            ("out", "wages.arrears"),
+        ]
+
+
+async def test_crisis_never_waits_for_nlu_and_opens_an_urgent_case(
+    tmp_path: Path, catalog: Catalog, clock: FixedClock
+) -> None:
+    dialogue, uow = make_dialogue(tmp_path, catalog, clock, ExplodingParser())
+    reply = await dialogue.handle_text(WHO, "我真的不想活了")
+    assert reply is not None and reply.action is Action.CRISIS
+    for number in ("12356", "12355", "110", "120"):
+        assert number in reply.plain()
+    with uow() as session:
+        case = session.scalars(select(HandoffCase)).one()
+        assert case.urgent and case.role == "counselling"
+
+
+async def test_redelivered_update_is_handled_once(
+    tmp_path: Path, catalog: Catalog, clock: FixedClock
+) -> None:
+    parser = ScriptedParser({"你好": [("meta.greeting", 0.97)]})
+    dialogue, _ = make_dialogue(tmp_path, catalog, clock, parser)
+    assert await dialogue.handle_text(WHO, "你好", dedupe_key="tg:100") is not None
+    assert await dialogue.handle_text(WHO, "你好", dedupe_key="tg:100") is None
+    assert parser.calls == ["你好"]
+
+
+@pytest.mark.parametrize("text", ["", "   ", "😭😭😭", "？？？"])
+async def test_empty_or_emoji_only_gets_a_kind_word(
+    tmp_path: Path, catalog: Catalog, clock: FixedClock, text: str
+) -> None:
+    parser = ScriptedParser()
+    dialogue, _ = make_dialogue(tmp_path, catalog, clock, parser)
+    reply = await dialogue.handle_text(WHO, text)
+    assert reply is not None and reply.action is Action.FALLBACK
+    assert "文字" in reply.plain() or "打字" in reply.plain()
+    assert parser.calls == []
+
+
+async def test_huge_message_is_capped_before_nlu(
+    tmp_path: Path, catalog: Catalog, clock: FixedClock
+) -> None:
+    parser = ScriptedParser()
+    dialogue, _ = make_dialogue(tmp_path, catalog, clock, parser)
+    reply = await dialogue.handle_text(WHO, "工资" * 20_000)
+    assert reply is not None
+    assert len(parser.calls[0]) == 1000
+
+
+async def test_crisis_at_the_end_of_a_long_message_is_caught(
+    tmp_path: Path, catalog: Catalog, clock: FixedClock
+) -> None:
+    dialogue, _ = make_dialogue(tmp_path, catalog, clock, ExplodingParser())
+    reply = await dialogue.handle_text(WHO, "今天派件很多。" * 400 + "我不想活了")
+    assert reply is not None and reply.action is Action.CRISIS
+
+
+async def test_close_topics_offer_a_choice_and_the_button_answers(
+    tmp_path: Path, catalog: Catalog, clock: FixedClock
+) -> None:
+    parser = ScriptedParser({"扣钱": [("wages.deductions", 0.45), ("complaint.malicious", 0.40)]})
+    dialogue, _ = make_dialogue(tmp_path, catalog, clock, parser)
+    reply = await dialogue.handle_text(WHO, "扣钱")
+    assert reply is not None and reply.action is Action.CLARIFY
+    picked = await dialogue.handle_button(WHO, reply.choices[0].data)
+    assert picked.action is Action.ANSWER and picked.topic == "wages.deductions"
+
+
+async def test_forged_button_data_changes_nothing(
+    tmp_path: Path, catalog: Catalog, clock: FixedClock
+) -> None:
+    dialogue, uow = make_dialogue(tmp_path, catalog, clock, ScriptedParser())
+    for data in ("a:drop.table", "h:boss", "zzz", None):
+        reply = await dialogue.handle_button(WHO, data)
+        assert "失效" in reply.plain()
+    with uow() as session:
+        assert session.scalars(select(HandoffCase)).all() == []
+
+
+async def test_asking_for_a_person_lets_the_courier_pick_a_role(
+    tmp_path: Path, catalog: Catalog, clock: FixedClock
+) -> None:
+    parser = ScriptedParser({"转人工": [("meta.human", 0.96)]})
+    dialogue, uow = make_dialogue(tmp_path, catalog, clock, parser)
+    reply = await dialogue.handle_text(WHO, "转人工")
+    assert reply is not None and reply.action is Action.HANDOFF
+    assert [c.data for c in reply.choices] == ["h:legal", "h:counselling", "h:union"]
+    confirmed = await dialogue.handle_button(WHO, "h:legal")
+    assert "法律援助" in confirmed.plain()
+    with uow() as session:
+        case = session.scalars(select(HandoffCase)).one()
+        assert case.role == "legal" and not case.urgent
+
+
+async def test_detail_button_shows_evidence_and_review_date(
+    tmp_path: Path, catalog: Catalog, clock: FixedClock
+) -> None:
+    dialogue, _ = make_dialogue(tmp_path, catalog, clock, ScriptedParser())
+    reply = await dialogue.handle_button(WHO, "d:wages.arrears")
+    assert "证据" in reply.plain() and "内容核对于" in reply.plain()

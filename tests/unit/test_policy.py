@@ -1,0 +1,81 @@
+from __future__ import annotations
+
+import pytest
+
+from bot.core.crisis import CrisisSignal
+from bot.core.policy import Policy, Thresholds
+from bot.core.replies import Action
+from nlu.result import Candidate, NLUResult
+
+ACTIONS = {
+    "wages.arrears": "answer",
+    "rights.inspection": "answer",
+    "psych.crisis": "crisis",
+    "meta.human": "handoff",
+    "meta.greeting": "smalltalk",
+    "meta.out_of_scope": "out_of_scope",
+}
+
+
+def result(*ranking: tuple[str, float], source: str = "rasa") -> NLUResult:
+    return NLUResult(candidates=tuple(Candidate(t, c) for t, c in ranking), source=source)  # type: ignore[arg-type]
+
+
+@pytest.fixture
+def policy() -> Policy:
+    return Policy(ACTIONS, Thresholds(answer=0.55, clarify=0.3, margin=0.15, crisis=0.35))
+
+
+def test_confident_answer(policy: Policy) -> None:
+    decision = policy.decide(result(("wages.arrears", 0.9), ("rights.inspection", 0.05)), None)
+    assert (decision.action, decision.topic) == (Action.ANSWER, "wages.arrears")
+
+
+def test_two_close_topics_ask_which(policy: Policy) -> None:
+    decision = policy.decide(result(("wages.arrears", 0.48), ("rights.inspection", 0.42)), None)
+    assert decision.action is Action.CLARIFY
+    assert [c.topic for c in decision.candidates[:2]] == ["wages.arrears", "rights.inspection"]
+
+
+def test_low_confidence_falls_back(policy: Policy) -> None:
+    decision = policy.decide(result(("wages.arrears", 0.2), ("rights.inspection", 0.1)), None)
+    assert decision.action is Action.FALLBACK
+
+
+def test_crisis_signal_wins_over_everything(policy: Policy) -> None:
+    decision = policy.decide(
+        result(("wages.arrears", 0.99)), CrisisSignal(kind="self_harm", cue="不想活")
+    )
+    assert (decision.action, decision.topic) == (Action.CRISIS, "psych.crisis")
+
+
+def test_crisis_topic_in_second_place_still_counts(policy: Policy) -> None:
+    decision = policy.decide(result(("wages.arrears", 0.5), ("psych.crisis", 0.4)), None)
+    assert decision.action is Action.CRISIS
+
+
+def test_topic_actions_come_from_topics(policy: Policy) -> None:
+    assert policy.decide(result(("meta.human", 0.95)), None).action is Action.HANDOFF
+    assert policy.decide(result(("meta.greeting", 0.95)), None).action is Action.SMALLTALK
+    oos = policy.decide(result(("meta.out_of_scope", 0.9)), None)
+    assert oos.action is Action.OUT_OF_SCOPE
+
+
+def test_no_candidates_is_fallback(policy: Policy) -> None:
+    assert policy.decide(NLUResult.empty(), None).action is Action.FALLBACK
+
+
+def test_unknown_topics_are_ignored(policy: Policy) -> None:
+    decision = policy.decide(result(("not.a_topic", 0.99), ("wages.arrears", 0.8)), None)
+    assert decision.topic == "wages.arrears"
+
+
+def test_offline_results_never_clarify_and_use_their_own_scale(policy: Policy) -> None:
+    sure = policy.decide(
+        result(("wages.arrears", 0.6), ("rights.inspection", 0.1), source="offline"), None
+    )
+    assert sure.action is Action.ANSWER and sure.degraded
+    unsure = policy.decide(
+        result(("wages.arrears", 0.4), ("rights.inspection", 0.35), source="offline"), None
+    )
+    assert unsure.action is Action.FALLBACK

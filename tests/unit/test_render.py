@@ -1,0 +1,56 @@
+from __future__ import annotations
+
+import pytest
+from jinja2 import Environment, UndefinedError
+
+from knowledge.catalog import Catalog
+from knowledge.render import Renderer, make_environment
+from knowledge.schema import Entry
+
+
+def test_answer_has_short_answer_steps_and_sources(catalog: Catalog) -> None:
+    entry = catalog.entry("wages.arrears")
+    assert entry is not None
+    html = Renderer().answer(entry)
+    assert entry.short.split("。")[0] in html
+    assert "怎么做" in html and "1. " in html
+    assert "《中华人民共和国劳动合同法》" in html
+    assert "不是针对你个人情况的法律意见" in html
+
+
+def test_text_fields_are_escaped(catalog: Catalog) -> None:
+    entry = catalog.entry("wages.arrears")
+    assert entry is not None
+    hostile = entry.model_copy(update={"title": "<b>x</b>&", "steps": ["<a href='y'>z</a>"]})
+    html = Renderer().answer(hostile)
+    assert "&lt;b&gt;x&lt;/b&gt;&amp;" in html
+    assert "<a href" not in html
+
+
+def test_user_text_is_never_compiled_as_a_template() -> None:
+    # A courier's "{{ 7*7 }}" shows up literally in the clarify titles it might reach.
+    assert "{{ 7*7 }}" in Renderer().clarify(["{{ 7*7 }}"])
+
+
+def test_undefined_variables_fail_loudly() -> None:
+    env: Environment = make_environment()
+    with pytest.raises(UndefinedError):
+        env.get_template("answer.html").render()
+
+
+def test_crisis_reply_always_has_the_hotlines() -> None:
+    renderer = Renderer()
+    for kind in ("self_harm", "violence"):
+        text = renderer.crisis(kind)
+        for number in ("12356", "12355", "110", "120"):
+            assert number in text, (kind, number)
+
+
+@pytest.mark.parametrize("topic", ["wages.arrears", "meta.greeting", "psych.stress"])
+def test_every_kind_of_entry_renders(catalog: Catalog, topic: str) -> None:
+    entry: Entry | None = catalog.entry(topic)
+    if entry is None:
+        pytest.skip(f"{topic} not written yet")
+    renderer = Renderer()
+    assert renderer.detail(entry)
+    assert renderer.smalltalk(entry)
