@@ -52,7 +52,7 @@ async def _classify_texts(settings: Settings, texts: Sequence[str]) -> list[Pred
             topic=decision.topic,
             action=str(decision.action),
             confidence=decision.confidence,
-            candidates=tuple(c.topic for c in decision.candidates),
+            candidates=tuple((c.topic, c.confidence) for c in decision.candidates),
         )
 
     try:
@@ -81,7 +81,7 @@ def cmd_classify(settings: Settings, _args: argparse.Namespace) -> int:
             "topic": pred.topic,
             "action": pred.action,
             "confidence": round(pred.confidence, 4),
-            "candidates": [{"topic": t, "confidence": None} for t in pred.candidates],
+            "candidates": [{"topic": t, "confidence": round(c, 4)} for t, c in pred.candidates],
         }
         print(json.dumps(out, ensure_ascii=False), flush=True)
     return 0

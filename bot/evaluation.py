@@ -20,7 +20,11 @@ class Prediction:
     topic: str | None
     action: str
     confidence: float
-    candidates: tuple[str, ...]
+    candidates: tuple[tuple[str, float], ...]
+
+    @property
+    def candidate_topics(self) -> list[str]:
+        return [topic for topic, _ in self.candidates]
 
 
 def read_items(path: Path) -> list[dict[str, Any]]:
@@ -74,7 +78,7 @@ class Report:
             self.answer_total += 1
             right = pred.action == "answer" and pred.topic in gold
             self.answer_right += right
-            if pred.action == "clarify" and gold & set(pred.candidates[:2]):
+            if pred.action == "clarify" and gold & set(pred.candidate_topics[:2]):
                 self.answer_clarify_right += 1
         elif action == "out_of_scope":
             self.oos_total += 1

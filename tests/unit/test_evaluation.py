@@ -11,7 +11,7 @@ def p(topic: str | None, action: str, *candidates: str) -> Prediction:
         topic=topic,
         action=action,
         confidence=0.5,
-        candidates=candidates or ((topic,) if topic else ()),
+        candidates=tuple((name, 0.5) for name in candidates or ((topic,) if topic else ())),
     )
 
 
