@@ -10,6 +10,7 @@ from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
+from knowledge.calculators import Calculation
 from knowledge.schema import Entry
 
 TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
@@ -51,3 +52,8 @@ class Renderer:
 
     def crisis(self, kind: str) -> str:
         return self._render("crisis.html", kind=kind)
+
+    def calc_result(self, title: str, result: Calculation) -> str:
+        return self._render(
+            "calc_result.html", title=title, amount=format(result.amount, ",.2f"), result=result
+        )

@@ -52,9 +52,9 @@ def main() -> None:
                 clarified += item["topic"] in [c.topic for c in decision.candidates[:2]]
             elif decision.action is Action.FALLBACK:
                 fallback += 1
-            elif decision.topic == item["topic"] or (actions[item["topic"]] == "out_of_scope" and (
-                decision.action is Action.HANDOFF
-            )):
+            elif decision.topic == item["topic"] or (
+                actions[item["topic"]] == "out_of_scope" and (decision.action is Action.HANDOFF)
+            ):
                 right += 1
             else:
                 wrong += 1

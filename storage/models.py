@@ -118,3 +118,15 @@ class HandoffCase(Base):
     status: Mapped[str] = mapped_column(String(16), default="waiting", index=True)
     topic: Mapped[str | None] = mapped_column(String(48), nullable=True)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+
+
+class DialogueState(Base):
+    """Where a courier is in a multi-step conversation (a calculator), kept across restarts."""
+
+    __tablename__ = "dialogue_states"
+
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+    data: Mapped[dict[str, Any]] = mapped_column(JSON)
+    updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())

@@ -9,7 +9,7 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from storage.models import KnowledgeEntryRow, Message, User
+from storage.models import DialogueState, KnowledgeEntryRow, Message, User
 
 
 class Users:
@@ -137,3 +137,28 @@ class KnowledgeRows:
         return list(
             self._session.scalars(select(KnowledgeEntryRow).order_by(KnowledgeEntryRow.topic))
         )
+
+
+class States:
+    """The multi-step conversation state of a user; stale states read as absent."""
+
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    def get(self, user: User, now: dt.datetime, max_age: dt.timedelta) -> dict[str, Any] | None:
+        row = self._session.get(DialogueState, user.id)
+        if row is None or now - row.updated_at > max_age:
+            return None
+        return dict(row.data)
+
+    def put(self, user: User, data: dict[str, Any] | None, now: dt.datetime) -> None:
+        row = self._session.get(DialogueState, user.id)
+        if data is None:
+            if row is not None:
+                self._session.delete(row)
+            return
+        if row is None:
+            self._session.add(DialogueState(user_id=user.id, data=data, updated_at=now))
+        else:
+            row.data = data
+            row.updated_at = now

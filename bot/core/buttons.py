@@ -5,13 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-Kind = Literal["answer", "detail", "helpful", "unhelpful", "human"]
+Kind = Literal["answer", "detail", "helpful", "unhelpful", "human", "calc"]
 _PREFIX: dict[str, Kind] = {
     "a": "answer",
     "d": "detail",
     "y": "helpful",
     "n": "unhelpful",
     "h": "human",
+    "c": "calc",
 }
 _CODE = {kind: code for code, kind in _PREFIX.items()}
 ROLES = ("legal", "counselling", "union")
@@ -30,8 +31,10 @@ class ButtonData:
         return data
 
 
-def parse_button(data: str | None, known_topics: set[str]) -> ButtonData | None:
-    """Parse `data`; None when it is malformed, too long, or names an unknown topic or role."""
+def parse_button(
+    data: str | None, known_topics: set[str], known_flows: frozenset[str] = frozenset()
+) -> ButtonData | None:
+    """Parse `data`; None when it is malformed, too long, or names an unknown topic/role/flow."""
     if not data or len(data.encode()) > MAX_DATA:
         return None
     code, _, arg = data.partition(":")
@@ -42,6 +45,8 @@ def parse_button(data: str | None, known_topics: set[str]) -> ButtonData | None:
         if data == code:
             return ButtonData(kind)
         return ButtonData(kind, arg) if arg in ROLES else None
+    if kind == "calc":
+        return ButtonData(kind, arg) if arg in known_flows else None
     if arg not in known_topics:
         return None
     return ButtonData(kind, arg)

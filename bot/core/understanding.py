@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Protocol
 
-from bot.core.crisis import detect_crisis
+from bot.core.crisis import CrisisSignal, detect_crisis
 from bot.core.normalize import has_meaningful_text, normalize
 from bot.core.policy import Decision, Policy
 from nlu.result import NLUResult
@@ -24,10 +24,20 @@ class Understanding:
         self._nlu = nlu
         self._policy = policy
 
+    @staticmethod
+    def crisis_in(text: str) -> CrisisSignal | None:
+        """The rule-based crisis check over the whole message (no NLU involved)."""
+        return detect_crisis(normalize(text, max_chars=CRISIS_SCAN_CHARS))
+
+    def decide_crisis(self, crisis: CrisisSignal) -> Decision:
+        return self._policy.decide(NLUResult.empty(), crisis)
+
     async def understand(self, text: str) -> Decision:
-        crisis = detect_crisis(normalize(text, max_chars=CRISIS_SCAN_CHARS))
-        clean = normalize(text)
-        if crisis is not None or not has_meaningful_text(clean):
+        crisis = self.crisis_in(text)
+        if crisis is not None:
             # Someone may be in danger: do not wait for the NLU server.
-            return self._policy.decide(NLUResult.empty(), crisis)
+            return self.decide_crisis(crisis)
+        clean = normalize(text)
+        if not has_meaningful_text(clean):
+            return self._policy.decide(NLUResult.empty(), None)
         return self._policy.decide(await self._nlu.parse(clean), None)

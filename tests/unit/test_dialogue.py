@@ -152,3 +152,41 @@ async def test_detail_button_shows_evidence_and_review_date(
     dialogue, _ = make_dialogue(tmp_path, catalog, clock, ScriptedParser())
     reply = await dialogue.handle_button(WHO, "d:wages.arrears")
     assert "证据" in reply.plain() and "内容核对于" in reply.plain()
+
+
+async def test_calculator_survives_a_restart(
+    tmp_path: Path, catalog: Catalog, clock: FixedClock
+) -> None:
+    dialogue, _ = make_dialogue(tmp_path, catalog, clock, ScriptedParser())
+    first = await dialogue.handle_text(WHO, "帮我算经济补偿")
+    assert first is not None and "工资" in first.plain()
+    await dialogue.handle_text(WHO, "五千")
+    # a new process on the same database picks up where the courier was
+    restarted, _ = make_dialogue(tmp_path, catalog, clock, ScriptedParser())
+    done = await restarted.handle_text(WHO, "1年半")
+    assert done is not None
+    assert "10,000.00" in done.plain() and "第四十七条" in done.plain()
+
+
+async def test_crisis_interrupts_a_calculator(
+    tmp_path: Path, catalog: Catalog, clock: FixedClock
+) -> None:
+    dialogue, _ = make_dialogue(tmp_path, catalog, clock, ExplodingParser())
+    await dialogue.handle_text(WHO, "算加班费")
+    reply = await dialogue.handle_text(WHO, "算了 活着没意思 不想活了")
+    assert reply is not None and reply.action is Action.CRISIS
+    assert "12356" in reply.plain()
+
+
+async def test_calculator_button_starts_the_flow(
+    tmp_path: Path, catalog: Catalog, clock: FixedClock
+) -> None:
+    parser = ScriptedParser({"赔偿怎么算": [("contract.compensation", 0.9)]})
+    dialogue, _ = make_dialogue(tmp_path, catalog, clock, parser)
+    answer = await dialogue.handle_text(WHO, "赔偿怎么算")
+    assert answer is not None
+    calc = next(c for c in answer.choices if c.data == "c:compensation")
+    started = await dialogue.handle_button(WHO, calc.data)
+    assert "工资" in started.plain()
+    second = await dialogue.handle_text(WHO, "4500")
+    assert second is not None and "干了多久" in second.plain()

@@ -1,0 +1,122 @@
+"""Turn decisions and calculator steps into `Reply` data. Pure: no storage, no network."""
+
+from __future__ import annotations
+
+import html
+
+from bot.core import calc_flows
+from bot.core.buttons import ROLES, ButtonData
+from bot.core.policy import Decision
+from bot.core.replies import Action, Choice, HandoverRequest, Reply
+from knowledge.catalog import Catalog
+from knowledge.render import Renderer
+
+ROLE_LABELS = {"legal": "法律援助", "counselling": "心理支持", "union": "工会帮助"}
+HUMAN_BUTTON = Choice("找真人", ButtonData("human").encode())
+# Calculators offered under the answers they belong to.
+CALCULATORS_FOR_TOPIC = {
+    "contract.compensation": ("compensation", "illegal_termination"),
+    "contract.dismissal": ("illegal_termination",),
+    "contract.written": ("double_wages",),
+    "wages.overtime": ("overtime",),
+}
+
+
+def _reply(
+    decision: Decision,
+    block: str,
+    choices: tuple[Choice, ...] = (),
+    handover: HandoverRequest | None = None,
+    *,
+    action: Action | None = None,
+) -> Reply:
+    return Reply(
+        blocks=(block,),
+        choices=choices,
+        handover=handover,
+        action=action or decision.action,
+        topic=decision.topic,
+        confidence=round(decision.confidence, 4),
+    )
+
+
+class Composer:
+    def __init__(self, catalog: Catalog, renderer: Renderer) -> None:
+        self._catalog = catalog
+        self._renderer = renderer
+
+    def decision(self, decision: Decision) -> Reply:
+        entry = self._catalog.entry(decision.topic) if decision.topic else None
+        if decision.action is Action.CRISIS:
+            if decision.crisis is not None:
+                kind = decision.crisis.kind
+            else:
+                kind = "violence" if decision.topic == "safety.emergency" else "self_harm"
+            return _reply(
+                decision,
+                self._renderer.crisis(kind),
+                (HUMAN_BUTTON,),
+                HandoverRequest(reason=f"crisis:{kind}", urgent=True, role="counselling"),
+            )
+        if decision.action is Action.ANSWER and entry is not None:
+            return _reply(
+                decision,
+                self._renderer.answer(entry, degraded=decision.degraded),
+                self.answer_buttons(entry.topic),
+            )
+        if decision.action is Action.CLARIFY:
+            close = [c.topic for c in decision.candidates[:2]]
+            titles = [self._catalog.title(t) for t in close]
+            choices = tuple(
+                Choice(title, ButtonData("answer", t).encode())
+                for t, title in zip(close, titles, strict=True)
+            )
+            return _reply(decision, self._renderer.clarify(titles), (*choices, HUMAN_BUTTON))
+        if decision.action is Action.HANDOFF and entry is not None:
+            role = "counselling" if decision.topic == "psych.counselling" else None
+            return _reply(
+                decision,
+                self._renderer.handoff(entry),
+                self.role_buttons(),
+                HandoverRequest(reason=f"asked:{decision.topic}", role=role),
+            )
+        if decision.action in (Action.SMALLTALK, Action.OUT_OF_SCOPE) and entry is not None:
+            return _reply(decision, self._renderer.smalltalk(entry))
+        return _reply(
+            decision,
+            self._renderer.fallback(degraded=decision.degraded),
+            (HUMAN_BUTTON,),
+            action=Action.FALLBACK,
+        )
+
+    def detail(self, topic: str) -> Reply:
+        entry = self._catalog.entry(topic)
+        assert entry is not None
+        return Reply(blocks=(self._renderer.detail(entry),), choices=(HUMAN_BUTTON,), topic=topic)
+
+    def calc_step(self, step: calc_flows.Step) -> Reply:
+        """A calculator's question, or its result with the working, assumptions and sources."""
+        if step.result is not None and step.flow is not None:
+            return Reply(
+                blocks=(self._renderer.calc_result(step.flow.title, step.result),),
+                choices=(HUMAN_BUTTON,),
+                action=Action.ANSWER,
+            )
+        return Reply(blocks=(html.escape(step.prompt or ""),), action=Action.ANSWER)
+
+    def answer_buttons(self, topic: str) -> tuple[Choice, ...]:
+        calculators = tuple(
+            Choice(f"算{calc_flows.FLOWS[flow].title}", ButtonData("calc", flow).encode())
+            for flow in CALCULATORS_FOR_TOPIC.get(topic, ())
+        )
+        return (
+            *calculators,
+            Choice("详细说明", ButtonData("detail", topic).encode()),
+            Choice("有帮助", ButtonData("helpful", topic).encode()),
+            Choice("没帮助", ButtonData("unhelpful", topic).encode()),
+            HUMAN_BUTTON,
+        )
+
+    @staticmethod
+    def role_buttons() -> tuple[Choice, ...]:
+        return tuple(Choice(ROLE_LABELS[r], ButtonData("human", r).encode()) for r in ROLES)
