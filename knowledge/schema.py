@@ -8,13 +8,26 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 FACT_ID = re.compile(r"^[A-Z]{2}-\d{2}$")
 TOPIC_ID = re.compile(r"^[a-z_]+\.[a-z_]+$")
 SHORT_ANSWER_MAX = 200
+# YAML's folded blocks (`>-`) join lines with a space, which Chinese text must not have.
+_CJK = r"\u3000-\u303f\u4e00-\u9fff\uff00-\uffef\u201c\u201d"
+_SPACE_BETWEEN_CJK = re.compile(rf"(?<=[{_CJK}])[ \t]+(?=[{_CJK}])")
+
+
+def _fold_cjk_spaces(value: Any) -> Any:
+    if isinstance(value, str):
+        return _SPACE_BETWEEN_CJK.sub("", value)
+    if isinstance(value, list):
+        return [_fold_cjk_spaces(item) for item in value]
+    if isinstance(value, dict):
+        return {key: _fold_cjk_spaces(item) for key, item in value.items()}
+    return value
 
 
 class _Strict(BaseModel):
@@ -72,6 +85,11 @@ class Entry(_Strict):
     caution: list[str] = Field(default_factory=list)
     examples: list[str] = Field(default_factory=list)
     kind: Literal["legal", "service", "support", "conversation"] = "legal"
+
+    @model_validator(mode="before")
+    @classmethod
+    def _no_spaces_inside_chinese(cls, data: Any) -> Any:
+        return _fold_cjk_spaces(data)
 
     @field_validator("topic")
     @classmethod

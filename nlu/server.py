@@ -13,6 +13,8 @@ from urllib.parse import urlsplit
 
 import httpx
 
+from nlu.training import rasa_environment
+
 log = logging.getLogger(__name__)
 
 
@@ -76,10 +78,15 @@ class RasaServer:
             "--cors",
             "[]",
         ]
-        env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "2", "SQLALCHEMY_SILENCE_UBER_WARNING": "1"}
+        env = rasa_environment()
         with self._log_file.open("wb") as out:
             self._process = subprocess.Popen(
-                command, stdout=out, stderr=subprocess.STDOUT, env=env, start_new_session=True
+                command,
+                stdout=out,
+                stderr=subprocess.STDOUT,
+                env=env,
+                cwd=Path(__file__).resolve().parent.parent,
+                start_new_session=True,
             )
         deadline = time.monotonic() + self._startup_timeout
         while time.monotonic() < deadline:

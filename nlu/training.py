@@ -23,6 +23,7 @@ DATA_DIR = NLU_DIR / "data"
 DICT_DIR = NLU_DIR / "dict"
 RASA_REQUIREMENTS = NLU_DIR / "requirements-rasa.txt"
 HELDOUT_DIR = NLU_DIR / "heldout"
+COMPONENTS_DIR = NLU_DIR / "rasa_components"
 
 log = logging.getLogger(__name__)
 
@@ -69,7 +70,7 @@ def fingerprint(data_dir: Path) -> str:
     """A hash of the training data, the pipeline, the dictionary and the Rasa version."""
     digest = hashlib.sha256()
     files = [CONFIG_FILE, RASA_REQUIREMENTS, *sorted(data_dir.glob("*.yml"))]
-    files += sorted(DICT_DIR.glob("*"))
+    files += sorted(DICT_DIR.glob("*")) + sorted(COMPONENTS_DIR.glob("*.py"))
     for path in files:
         digest.update(path.name.encode())
         digest.update(path.read_bytes())
@@ -119,7 +120,7 @@ def train(
         "--fixed-model-name",
         target.name.removesuffix(".tar.gz"),
     ]
-    env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "2", "SQLALCHEMY_SILENCE_UBER_WARNING": "1"}
+    env = rasa_environment()
     with log_file.open("w", encoding="utf-8") as out:
         result = subprocess.run(
             command, cwd=NLU_DIR.parent, stdout=out, stderr=subprocess.STDOUT, env=env, check=False
@@ -141,3 +142,13 @@ def heldout_items(heldout_dir: Path = HELDOUT_DIR) -> list[dict[str, str]]:
             if line.strip():
                 items.append({"id": f"{topic}-{number}", "text": line.strip(), "topic": topic})
     return items
+
+
+def rasa_environment() -> dict[str, str]:
+    """The environment for Rasa processes: quiet TensorFlow, our custom components importable."""
+    return {
+        **os.environ,
+        "PYTHONPATH": str(NLU_DIR.parent),
+        "TF_CPP_MIN_LOG_LEVEL": "2",
+        "SQLALCHEMY_SILENCE_UBER_WARNING": "1",
+    }

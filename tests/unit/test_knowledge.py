@@ -116,3 +116,12 @@ def test_no_evaluation_text_in_training_data_or_knowledge() -> None:
                 body = path.read_text(encoding="utf-8")
                 leaks += [f"{path.name}: {t}" for t in texts if t in body]
     assert leaks == []
+
+
+def test_folded_yaml_lines_do_not_leave_spaces_inside_chinese(tmp_path: Path) -> None:
+    raw = yaml.safe_load(GOOD.read_text(encoding="utf-8"))
+    raw["short"] = "工资要按时发。 被拖欠了可以投诉，拨打 12333 问。"
+    raw["steps"] = ["先存证据， 再投诉"]
+    entry = load_entries(_write(tmp_path, "fold.yaml", raw))["wages.arrears"]
+    assert entry.short == "工资要按时发。被拖欠了可以投诉，拨打 12333 问。"
+    assert entry.steps == ["先存证据，再投诉"]
