@@ -6,6 +6,8 @@ import argparse
 import asyncio
 import json
 import logging
+import os
+import signal
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -290,7 +292,13 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _exit_on_sigterm(_signum: int, _frame: object) -> None:
+    """Turn SIGTERM into SystemExit so `with RasaServer(...)` blocks stop their child server."""
+    raise SystemExit(143)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    signal.signal(signal.SIGTERM, _exit_on_sigterm)
     args = build_parser().parse_args(argv)
     settings = Settings()
     _setup_logging(settings, to_file=getattr(args, "log_to_file", False))
@@ -299,6 +307,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KnowledgeError as exc:
         print(f"knowledge base problems:\n{exc}", file=sys.stderr)
         return 1
+    except BrokenPipeError:  # `courier-aid eval ... | head`: the reader left, nothing is wrong
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
     except Exception as exc:
         log.error("command failed", exc_info=True)
         print(f"courier-aid: {type(exc).__name__}: {exc}", file=sys.stderr)

@@ -30,9 +30,9 @@ class Settings(BaseSettings):
     telegram_api_base_url: str = "https://api.telegram.org"
 
     # Policy thresholds, chosen on our own held-out split (see nlu/README.md).
-    answer_threshold: float = 0.55
-    clarify_threshold: float = 0.30
-    clarify_margin: float = 0.15
+    answer_threshold: float = 0.25
+    clarify_threshold: float = 0.10
+    clarify_margin: float = 0.20
 
     timezone: str = "Asia/Shanghai"
     log_level: str = "INFO"

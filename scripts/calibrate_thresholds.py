@@ -5,7 +5,7 @@ replays the policy over a grid of thresholds and prints the best settings by a u
 counts a wrong answer as twice as bad as a fallback (a wrong legal answer misleads; a fallback
 only costs a rephrase or a human).
 
-    .venv/bin/python scripts/calibrate_thresholds.py [NLU_URL]
+    .venv/bin/python scripts/calibrate_thresholds.py [NLU_URL] [--long | --short]
 """
 
 from __future__ import annotations
@@ -22,6 +22,8 @@ from nlu.fallback import OfflineMatcher
 from nlu.result import NLUResult
 from nlu.training import heldout_items
 
+LONG = 40  # characters: the policy has separate thresholds for long messages
+
 
 async def parse_all(url: str, texts: list[str]) -> list[NLUResult]:
     client = NLUClient(url, offline=OfflineMatcher([]), timeout=10)
@@ -31,16 +33,53 @@ async def parse_all(url: str, texts: list[str]) -> list[NLUResult]:
         await client.aclose()
 
 
+def crisis_report(
+    items: list[dict[str, str]], results: list[NLUResult], actions: dict[str, str]
+) -> None:
+    """Recall and false alarms of the model's crisis topics (top three) by confidence floor."""
+    from bot.core.crisis import detect_crisis
+    from bot.core.normalize import normalize
+
+    print("crisis floor | model recall  rules+model recall | false alarms")
+    for floor in (0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.45):
+        hit = both = alarms = crisis_total = 0
+        for item, result in zip(items, results, strict=True):
+            model = any(
+                actions.get(c.topic) == "crisis" and c.confidence >= floor
+                for c in result.candidates[:3]
+            )
+            rules = detect_crisis(normalize(item["text"])) is not None
+            if actions[item["topic"]] == "crisis":
+                crisis_total += 1
+                hit += model
+                both += model or rules
+            else:
+                alarms += model or rules
+        others = len(items) - crisis_total
+        print(
+            f"{floor:12.2f} | {hit:5d}/{crisis_total} {both:12d}/{crisis_total} | {alarms}/{others}"
+        )
+
+
 def main() -> None:
-    url = sys.argv[1] if len(sys.argv) > 1 else "http://127.0.0.1:5005"
+    args = [arg for arg in sys.argv[1:] if not arg.startswith("--")]
+    url = args[0] if args else "http://127.0.0.1:5005"
     catalog = catalog_from_files()
     actions = {t.id: t.action for t in catalog.topics.values()}
     items = heldout_items()
+    if "--long" in sys.argv:
+        items = [item for item in items if len(item["text"]) >= LONG]
+    elif "--short" in sys.argv:
+        items = [item for item in items if len(item["text"]) < LONG]
     results = asyncio.run(parse_all(url, [item["text"] for item in items]))
     if any(r.degraded for r in results):
         sys.exit("the NLU server did not answer every question; is it running?")
     rows = []
-    grid = itertools.product([0.4, 0.5, 0.55, 0.6, 0.7], [0.2, 0.3, 0.4], [0.05, 0.1, 0.15, 0.2])
+    grid = itertools.product(
+        [0.2, 0.25, 0.3, 0.35, 0.4, 0.5],
+        [0.1, 0.15, 0.2, 0.3],
+        [0.0, 0.05, 0.1, 0.15, 0.2, 0.25, 0.3],
+    )
     for answer, clarify, margin in grid:
         if clarify > answer:
             continue
@@ -61,6 +100,7 @@ def main() -> None:
         utility = right + 0.5 * clarified - 2 * wrong
         rows.append((utility, answer, clarify, margin, right, clarified, wrong, fallback))
     rows.sort(reverse=True)
+    crisis_report(items, results, actions)
     print(f"{len(items)} held-out questions")
     print("utility answer clarify margin | right clarified wrong fallback")
     for row in rows[:12]:

@@ -23,11 +23,12 @@ _ACTION_BY_TOPIC_ACTION = {
 
 @dataclass(frozen=True, slots=True)
 class Thresholds:
-    answer: float = 0.55  # at least this sure to answer
-    clarify: float = 0.30  # at least this sure to offer a choice between close topics
-    margin: float = 0.15  # top two closer than this: ask which one was meant
-    crisis: float = 0.35  # the model's crisis topics fire at this (recall first)
-    offline_answer: float = 0.45  # the offline matcher's scale is not Rasa's
+    answer: float = 0.25  # at least this sure to answer
+    clarify: float = 0.10  # at least this sure to offer a choice between close topics
+    margin: float = 0.20  # top two closer than this: ask which one was meant
+    crisis_top: float = 0.15  # a crisis topic ranked first fires at this (recall first)
+    crisis: float = 0.18  # a crisis topic anywhere in the top three fires at this
+    offline_answer: float = 0.30  # the offline matcher's scale is not Rasa's; no margin there
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,26 +58,33 @@ class Policy:
         if not candidates:
             return Decision(Action.FALLBACK, None, 0.0, candidates, None, degraded)
         top = candidates[0]
-        # Recall first: any crisis topic near the top with some confidence is treated as a crisis.
-        for candidate in candidates[:2]:
-            if (
-                self._action_of(candidate.topic) is Action.CRISIS
-                and candidate.confidence >= self._t.crisis
-            ):
+        # Recall first: a crisis topic near the top, even with modest confidence, is a crisis.
+        for rank, candidate in enumerate(candidates[:3]):
+            floor = self._t.crisis_top if rank == 0 else self._t.crisis
+            if self._action_of(candidate.topic) is Action.CRISIS and candidate.confidence >= floor:
                 return Decision(
                     Action.CRISIS, candidate.topic, candidate.confidence, candidates, None, degraded
                 )
         answer_at = self._t.offline_answer if degraded else self._t.answer
         second = candidates[1].confidence if len(candidates) > 1 else 0.0
         action = self._action_of(top.topic)
-        if top.confidence >= answer_at and top.confidence - second >= self._t.margin:
+        margin = 0.0 if degraded else self._t.margin
+        if top.confidence >= answer_at and top.confidence - second >= margin:
             return Decision(action, top.topic, top.confidence, candidates, None, degraded)
         if top.confidence >= self._t.clarify and not degraded:
             close = [c for c in candidates[:2] if self._action_of(c.topic) is Action.ANSWER]
-            if len(close) == 2 and second >= self._t.clarify / 2:
+            if len(close) == 2 and _group(close[0].topic) == _group(close[1].topic):
+                # Two neighbours of one group (injury.*): the top answer links on to the other.
+                if top.confidence >= answer_at:
+                    return Decision(action, top.topic, top.confidence, candidates, None, degraded)
+            elif len(close) == 2 and second >= self._t.clarify / 2:
                 return Decision(
                     Action.CLARIFY, top.topic, top.confidence, candidates, None, degraded
                 )
             if top.confidence >= answer_at:
                 return Decision(action, top.topic, top.confidence, candidates, None, degraded)
         return Decision(Action.FALLBACK, top.topic, top.confidence, candidates, None, degraded)
+
+
+def _group(topic: str) -> str:
+    return topic.split(".", 1)[0]

@@ -23,7 +23,7 @@ pytestmark = pytest.mark.integration
 def test_migrations_go_up_and_down(engine: Engine) -> None:
     upgrade(engine)
     tables = set(inspect(engine).get_table_names())
-    assert {"users", "messages", "knowledge_entries", "handoff_cases"} <= tables
+    assert {"users", "messages", "knowledge_entries", "handoff_cases", "dialogue_states"} <= tables
     upgrade(engine)  # idempotent
     downgrade(engine, "base")
     assert "users" not in set(inspect(engine).get_table_names())

@@ -924,3 +924,25 @@ def test_very_long_input_is_handled() -> None:
     assert len(long_tail) > 10_000
     assert detect_crisis(long_tail) == CrisisSignal("self_harm", "不想活了")
     assert check("今天派件很多" * 1_666) is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "刚才吞了一盒安眠药",
+        "我吃了两板药 头好晕",
+        "活到现在一点意义都没有 还不如走了干净",
+        "这日子过得 倒不如没了算了",
+    ],
+)
+def test_overdose_and_better_gone_families(text: str) -> None:
+    signal = detect_crisis(normalize(text))
+    assert signal is not None and signal.kind == "self_harm"
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["干活一点意思都没有", "药店买了一盒感冒药", "吃了一板消炎药能上班吗", "不如走了去别的网点干"],
+)
+def test_overdose_and_better_gone_families_stay_quiet(text: str) -> None:
+    assert detect_crisis(normalize(text)) is None

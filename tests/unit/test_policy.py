@@ -23,7 +23,9 @@ def result(*ranking: tuple[str, float], source: str = "rasa") -> NLUResult:
 
 @pytest.fixture
 def policy() -> Policy:
-    return Policy(ACTIONS, Thresholds(answer=0.55, clarify=0.3, margin=0.15, crisis=0.35))
+    return Policy(
+        ACTIONS, Thresholds(answer=0.55, clarify=0.3, margin=0.15, crisis_top=0.15, crisis=0.35)
+    )
 
 
 def test_confident_answer(policy: Policy) -> None:
@@ -76,6 +78,13 @@ def test_offline_results_never_clarify_and_use_their_own_scale(policy: Policy) -
     )
     assert sure.action is Action.ANSWER and sure.degraded
     unsure = policy.decide(
-        result(("wages.arrears", 0.4), ("rights.inspection", 0.35), source="offline"), None
+        result(("wages.arrears", 0.2), ("rights.inspection", 0.15), source="offline"), None
     )
     assert unsure.action is Action.FALLBACK
+
+
+def test_a_crisis_topic_ranked_first_fires_at_a_lower_confidence(policy: Policy) -> None:
+    first = policy.decide(result(("psych.crisis", 0.2), ("wages.arrears", 0.1)), None)
+    assert first.action is Action.CRISIS
+    second = policy.decide(result(("wages.arrears", 0.6), ("psych.crisis", 0.2)), None)
+    assert second.action is Action.ANSWER
