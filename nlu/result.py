@@ -28,7 +28,8 @@ class NLUResult:
 
     @property
     def degraded(self) -> bool:
-        return self.source != "rasa"
+        """True when the offline matcher stood in for a Rasa server that did not answer."""
+        return self.source == "offline"
 
     @classmethod
     def empty(cls) -> NLUResult:

@@ -8,6 +8,14 @@ cd "$(dirname "$0")/.."
 
 say() { printf 'setup: %s\n' "$*"; }
 hash_of() { cat "$@" | sha256sum | cut -c1-16; }
+# pip on these machines warns about configured local indexes that do not exist; hide only that.
+quiet() {
+  set +o pipefail
+  "$@" 2>&1 | { grep -v -e "WARNING: Location 'file:" || true; }
+  local rc=${PIPESTATUS[0]}
+  set -o pipefail
+  return "$rc"
+}
 
 version_ok() {  # version_ok PYTHON MIN_MINOR MAX_MINOR
   "$1" -c "import sys; sys.exit(0 if sys.version_info[0] == 3 and $2 <= sys.version_info[1] <= $3 else 1)" \
@@ -44,8 +52,8 @@ app_stamp=".venv/.installed-$(hash_of pyproject.toml)"
 if [ ! -f "$app_stamp" ]; then
   say "creating .venv with $APP_PY"
   [ -x .venv/bin/python ] || "$APP_PY" -m venv .venv
-  .venv/bin/python -m pip install --quiet --upgrade pip
-  .venv/bin/python -m pip install --quiet -e ".[dev]"
+  quiet .venv/bin/python -m pip install --quiet --upgrade pip
+  quiet .venv/bin/python -m pip install --quiet -e ".[dev]"
   rm -f .venv/.installed-*
   touch "$app_stamp"
 fi
@@ -65,8 +73,9 @@ rasa_stamp=".venv-rasa/.installed-$(hash_of nlu/requirements-rasa.txt nlu/constr
 if [ ! -f "$rasa_stamp" ]; then
   say "creating .venv-rasa with $RASA_PY (Rasa and TensorFlow: a few minutes the first time)"
   [ -x .venv-rasa/bin/python ] || "$RASA_PY" -m venv .venv-rasa
-  .venv-rasa/bin/python -m pip install --quiet --upgrade "pip<25" "setuptools<71" wheel
-  .venv-rasa/bin/python -m pip install --quiet -r nlu/requirements-rasa.txt -c nlu/constraints-rasa.txt
+  quiet .venv-rasa/bin/python -m pip install --quiet --upgrade "pip<25" "setuptools<71" wheel
+  quiet .venv-rasa/bin/python -m pip install --quiet -r nlu/requirements-rasa.txt \
+    -c nlu/constraints-rasa.txt
   .venv-rasa/bin/rasa --version >/dev/null
   rm -f .venv-rasa/.installed-*
   touch "$rasa_stamp"

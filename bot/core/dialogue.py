@@ -22,6 +22,7 @@ from bot.core.buttons import parse_button
 from bot.core.compose import HUMAN_BUTTON, ROLE_LABELS, Composer
 from bot.core.normalize import has_meaningful_text, normalize
 from bot.core.policy import Decision
+from bot.core.privacy import mask_personal_numbers
 from bot.core.replies import Action, Reply
 from bot.core.understanding import CRISIS_SCAN_CHARS, Understanding
 from handoff.cases import open_case
@@ -87,7 +88,7 @@ class Dialogue:
         with self._uow() as session:
             user = Users(session).get_or_create(who.channel, who.external_ref, now)
             recorded = Messages(session).record(
-                user, "in", stripped, now, dedupe_key=dedupe_key,
+                user, "in", mask_personal_numbers(stripped), now, dedupe_key=dedupe_key,
                 topic=reply.topic, action=reply.action, confidence=reply.confidence,
             )  # fmt: skip
             if recorded is None:  # a concurrent delivery of the same update won the race

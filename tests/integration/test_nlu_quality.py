@@ -24,7 +24,9 @@ ALLOWED_DROP = 0.05
 async def test_heldout_accuracy_and_crisis_recall(nlu_url: str) -> None:
     topics = load_topics()
     items = [{**item, "action": topics[item["topic"]].action} for item in heldout_items()]
-    understanding, client = make_understanding(Settings(nlu_url=nlu_url), catalog_from_files())
+    understanding, client = make_understanding(
+        Settings(nlu_url=nlu_url, nlu_timeout_seconds=30), catalog_from_files()
+    )
     try:
         predictions = []
         for item in items:

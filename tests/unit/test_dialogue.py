@@ -190,3 +190,13 @@ async def test_calculator_button_starts_the_flow(
     assert "工资" in started.plain()
     second = await dialogue.handle_text(WHO, "4500")
     assert second is not None and "干了多久" in second.plain()
+
+
+async def test_stored_messages_have_phone_numbers_masked(
+    tmp_path: Path, catalog: Catalog, clock: FixedClock
+) -> None:
+    dialogue, uow = make_dialogue(tmp_path, catalog, clock, ScriptedParser())
+    await dialogue.handle_text(WHO, "老板电话13812345678 一直不接")
+    with uow() as session:
+        stored = session.scalars(select(Message).where(Message.direction == "in")).one()
+        assert "13812345678" not in stored.text and "138****5678" in stored.text
