@@ -27,7 +27,8 @@ class Thresholds:
     clarify: float = 0.10  # at least this sure to offer a choice between close topics
     margin: float = 0.20  # top two closer than this: ask which one was meant
     crisis_top: float = 0.15  # a crisis topic ranked first fires at this (recall first)
-    crisis: float = 0.18  # a crisis topic anywhere in the top three fires at this
+    crisis: float = 0.08  # a crisis topic anywhere in the top three fires at this
+    crisis_over_hyperbole: float = 0.5  # ... unless the text is everyday exaggeration
     offline_answer: float = 0.30  # the offline matcher's scale is not Rasa's; no margin there
 
 
@@ -49,7 +50,11 @@ class Policy:
     def _action_of(self, topic: str) -> Action:
         return _ACTION_BY_TOPIC_ACTION.get(self._topic_actions.get(topic, "answer"), Action.ANSWER)
 
-    def decide(self, nlu: NLUResult, crisis: CrisisSignal | None) -> Decision:
+    def decide(
+        self, nlu: NLUResult, crisis: CrisisSignal | None, *, hyperbole: bool = False
+    ) -> Decision:
+        """`hyperbole`: the text is everyday exaggeration (累死了) by the crisis check's lists;
+        the model's crisis net then needs real confidence, not its recall-first floors."""
         candidates = tuple(c for c in nlu.candidates if c.topic in self._topic_actions)[:5]
         degraded = nlu.degraded
         if crisis is not None:
@@ -61,6 +66,8 @@ class Policy:
         # Recall first: a crisis topic near the top, even with modest confidence, is a crisis.
         for rank, candidate in enumerate(candidates[:3]):
             floor = self._t.crisis_top if rank == 0 else self._t.crisis
+            if hyperbole:
+                floor = max(floor, self._t.crisis_over_hyperbole)
             if self._action_of(candidate.topic) is Action.CRISIS and candidate.confidence >= floor:
                 return Decision(
                     Action.CRISIS, candidate.topic, candidate.confidence, candidates, None, degraded

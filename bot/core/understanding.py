@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Protocol
 
-from bot.core.crisis import CrisisSignal, detect_crisis
+from bot.core.crisis import CrisisSignal, detect_crisis, is_figure_of_speech
 from bot.core.normalize import has_meaningful_text, normalize
 from bot.core.policy import Decision, Policy
 from nlu.result import NLUResult
@@ -40,4 +40,5 @@ class Understanding:
         clean = normalize(text)
         if not has_meaningful_text(clean):
             return self._policy.decide(NLUResult.empty(), None)
-        return self._policy.decide(await self._nlu.parse(clean), None)
+        hyperbole = is_figure_of_speech(clean)
+        return self._policy.decide(await self._nlu.parse(clean), None, hyperbole=hyperbole)

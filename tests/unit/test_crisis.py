@@ -946,3 +946,40 @@ def test_overdose_and_better_gone_families(text: str) -> None:
 )
 def test_overdose_and_better_gone_families_stay_quiet(text: str) -> None:
     assert detect_crisis(normalize(text)) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("把一瓶安眠药都吃了", "self_harm"),
+        ("刚把半盒药全吞下", "self_harm"),
+        ("万一我出事了 存款都留给我闺女", "self_harm"),
+        ("我被两个要债的锁在仓库里了", "violence"),
+        ("有个男的一直跟着我 我好怕", "violence"),
+    ],
+)
+def test_more_general_families(text: str, kind: str) -> None:
+    signal = detect_crisis(normalize(text))
+    assert signal is not None and signal.kind == kind
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "押金被站长扣着不退",
+        "工资被公司扣了一半",
+        "把药吃了再去送件",
+        "我要是出了事公司赔吗",
+        "有个人跟我抢单",
+    ],
+)
+def test_more_general_families_stay_quiet(text: str) -> None:
+    assert detect_crisis(normalize(text)) is None
+
+
+def test_figure_of_speech_is_hyperbole_without_a_cue() -> None:
+    from bot.core.crisis import is_figure_of_speech
+
+    assert is_figure_of_speech(normalize("热死了 今天送了两百件"))
+    assert not is_figure_of_speech(normalize("累死了 真的不想活了"))
+    assert not is_figure_of_speech(normalize("工资什么时候发"))

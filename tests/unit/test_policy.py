@@ -88,3 +88,9 @@ def test_a_crisis_topic_ranked_first_fires_at_a_lower_confidence(policy: Policy)
     assert first.action is Action.CRISIS
     second = policy.decide(result(("wages.arrears", 0.6), ("psych.crisis", 0.2)), None)
     assert second.action is Action.ANSWER
+
+
+def test_hyperbole_needs_real_confidence_from_the_model(policy: Policy) -> None:
+    ranking = result(("psych.stress", 0.6), ("psych.crisis", 0.36))
+    assert policy.decide(ranking, None).action is Action.CRISIS
+    assert policy.decide(ranking, None, hyperbole=True).action is not Action.CRISIS
