@@ -32,8 +32,8 @@ class Renderer:
     def _render(self, name: str, **context: object) -> str:
         return self._env.get_template(name).render(**context).strip()
 
-    def answer(self, entry: Entry, *, degraded: bool = False) -> str:
-        return self._render("answer.html", entry=entry, degraded=degraded)
+    def answer(self, entry: Entry, *, degraded: bool = False, place: str | None = None) -> str:
+        return self._render("answer.html", entry=entry, degraded=degraded, place=place)
 
     def detail(self, entry: Entry) -> str:
         return self._render("detail.html", entry=entry)

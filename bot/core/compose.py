@@ -45,7 +45,8 @@ class Composer:
         self._catalog = catalog
         self._renderer = renderer
 
-    def decision(self, decision: Decision) -> Reply:
+    def decision(self, decision: Decision, *, place: str | None = None) -> Reply:
+        """`place`: a Changzhi district or county the courier named, for the local office line."""
         entry = self._catalog.entry(decision.topic) if decision.topic else None
         if decision.action is Action.CRISIS:
             if decision.crisis is not None:
@@ -61,7 +62,7 @@ class Composer:
         if decision.action is Action.ANSWER and entry is not None:
             return _reply(
                 decision,
-                self._renderer.answer(entry, degraded=decision.degraded),
+                self._renderer.answer(entry, degraded=decision.degraded, place=place),
                 self.answer_buttons(entry.topic),
             )
         if decision.action is Action.CLARIFY:

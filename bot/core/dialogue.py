@@ -27,6 +27,7 @@ from bot.core.replies import Action, Reply
 from bot.core.understanding import CRISIS_SCAN_CHARS, Understanding
 from handoff.cases import open_case
 from knowledge.catalog import Catalog
+from knowledge.places import find_place
 from knowledge.render import Renderer
 from storage.models import User
 from storage.repositories import Messages, States, Users
@@ -125,7 +126,8 @@ class Dialogue:
             step = calc_flows.start(started)
             return _Outcome(self._compose.calc_step(step), None, True, _state_json(step))
         decision = await self._understanding.understand(clean)
-        return _Outcome(self._compose.decision(decision), decision, set_state=flow is not None)
+        reply = self._compose.decision(decision, place=find_place(clean))
+        return _Outcome(reply, decision, set_state=flow is not None)
 
     def _open_case_if_asked(
         self, session: Session, user: User, reply: Reply, decision: Decision | None

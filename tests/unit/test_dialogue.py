@@ -200,3 +200,12 @@ async def test_stored_messages_have_phone_numbers_masked(
     with uow() as session:
         stored = session.scalars(select(Message).where(Message.direction == "in")).one()
         assert "13812345678" not in stored.text and "138****5678" in stored.text
+
+
+async def test_a_named_county_gets_its_local_office_line(
+    tmp_path: Path, catalog: Catalog, clock: FixedClock
+) -> None:
+    parser = ScriptedParser({"我在襄垣送件 老板欠薪": [("wages.arrears", 0.9)]})
+    dialogue, _ = make_dialogue(tmp_path, catalog, clock, parser)
+    reply = await dialogue.handle_text(WHO, "我在襄垣送件 老板欠薪")
+    assert reply is not None and "你在襄垣县" in reply.plain() and "襄垣县人社局" in reply.plain()
