@@ -88,6 +88,14 @@ class RasaServer:
                 cwd=Path(__file__).resolve().parent.parent,
                 start_new_session=True,
             )
+        try:
+            self._wait_until_ready()
+        except BaseException:  # a signal or Ctrl-C while waiting: never leave the child behind
+            self.stop()
+            raise
+
+    def _wait_until_ready(self) -> None:
+        assert self._process is not None
         deadline = time.monotonic() + self._startup_timeout
         while time.monotonic() < deadline:
             if self._process.poll() is not None:
@@ -98,7 +106,6 @@ class RasaServer:
                 log.info("NLU server ready at %s", self._url)
                 return
             time.sleep(0.5)
-        self.stop()
         raise ServerError(
             f"rasa did not answer within {self._startup_timeout:.0f}s; see {self._log_file}"
         )
