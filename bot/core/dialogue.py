@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from bot.clock import Clock
 from bot.core import calc_flows
 from bot.core.buttons import parse_button
-from bot.core.compose import HUMAN_BUTTON, ROLE_LABELS, Composer
+from bot.core.compose import ROLE_LABELS, Composer
 from bot.core.normalize import has_meaningful_text, normalize
 from bot.core.policy import Decision
 from bot.core.privacy import mask_personal_numbers
@@ -198,5 +198,3 @@ class Dialogue:
 def _state_json(step: calc_flows.Step) -> dict[str, Any] | None:
     return step.state.to_json() if step.state is not None else None
 
-
-__all__ = ["HUMAN_BUTTON", "Dialogue", "UserRef"]
