@@ -76,7 +76,7 @@ if [ ! -f "$rasa_stamp" ]; then
   quiet .venv-rasa/bin/python -m pip install --quiet --upgrade "pip<25" "setuptools<71" wheel
   quiet .venv-rasa/bin/python -m pip install --quiet -r nlu/requirements-rasa.txt \
     -c nlu/constraints-rasa.txt
-  .venv-rasa/bin/rasa --version >/dev/null
+  SQLALCHEMY_SILENCE_UBER_WARNING=1 TF_CPP_MIN_LOG_LEVEL=2 .venv-rasa/bin/rasa --version >/dev/null
   rm -f .venv-rasa/.installed-*
   touch "$rasa_stamp"
 fi

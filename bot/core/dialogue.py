@@ -125,7 +125,7 @@ class Dialogue:
         if started is not None:
             step = calc_flows.start(started)
             return _Outcome(self._compose.calc_step(step), None, True, _state_json(step))
-        decision = await self._understanding.understand(clean)
+        decision = await self._understanding.interpret(clean)  # crisis checked above
         reply = self._compose.decision(decision, place=find_place(clean))
         return _Outcome(reply, decision, set_state=flow is not None)
 
@@ -197,4 +197,3 @@ class Dialogue:
 
 def _state_json(step: calc_flows.Step) -> dict[str, Any] | None:
     return step.state.to_json() if step.state is not None else None
-

@@ -37,7 +37,10 @@ class Understanding:
         if crisis is not None:
             # Someone may be in danger: do not wait for the NLU server.
             return self.decide_crisis(crisis)
-        clean = normalize(text)
+        return await self.interpret(normalize(text))
+
+    async def interpret(self, clean: str) -> Decision:
+        """NLU and policy for normalised text whose crisis check came back empty."""
         if not has_meaningful_text(clean):
             return self._policy.decide(NLUResult.empty(), None)
         hyperbole = is_figure_of_speech(clean)
