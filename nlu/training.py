@@ -149,6 +149,10 @@ def rasa_environment() -> dict[str, str]:
     return {
         **os.environ,
         "PYTHONPATH": str(NLU_DIR.parent),
+        # Our model file is already cached by hash; Rasa's own training cache would only fill
+        # the disk (hundreds of MB per run) and, in the repository root, risk being committed.
+        "RASA_MAX_CACHE_SIZE": "0",
+        "RASA_CACHE_DIRECTORY": str(NLU_DIR.parent / "build" / "rasa-cache"),
         "TF_CPP_MIN_LOG_LEVEL": "2",
         "SQLALCHEMY_SILENCE_UBER_WARNING": "1",
     }
