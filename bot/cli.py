@@ -23,6 +23,7 @@ from knowledge.loader import (
     load_fact_rows,
     load_topics,
 )
+from nlu.server import RasaServer
 
 log = logging.getLogger("courier_aid")
 
@@ -176,9 +177,7 @@ def cmd_nlu_train(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
-def _server(settings: Settings, model: Path) -> object:
-    from nlu.server import RasaServer
-
+def _server(settings: Settings, model: Path) -> RasaServer:
     return RasaServer(
         rasa_venv=settings.rasa_venv,
         model=model,
@@ -190,10 +189,7 @@ def _server(settings: Settings, model: Path) -> object:
 def cmd_nlu_serve(settings: Settings, _args: argparse.Namespace) -> int:
     import time
 
-    from nlu.server import RasaServer
-
     server = _server(settings, _train(settings))
-    assert isinstance(server, RasaServer)
     with server:
         print(f"NLU server ready at {settings.nlu_url}; Ctrl-C stops it", flush=True)
         try:
@@ -234,7 +230,7 @@ def cmd_chat(settings: Settings, _args: argparse.Namespace) -> int:
 
 def cmd_run(settings: Settings, args: argparse.Namespace) -> int:
     """Train if needed, start the NLU server, run the assistant, stop the server on exit."""
-    from nlu.server import RasaServer, is_ready
+    from nlu.server import is_ready
 
     if settings.telegram_bot_token is not None:
         print(
@@ -247,7 +243,6 @@ def cmd_run(settings: Settings, args: argparse.Namespace) -> int:
         return cmd_chat(settings, args)
     print("preparing the language model (the first time this takes a few minutes)...", flush=True)
     server = _server(settings, _train(settings))
-    assert isinstance(server, RasaServer)
     print("starting the NLU server...", flush=True)
     with server:
         return cmd_chat(settings, args)

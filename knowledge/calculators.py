@@ -197,14 +197,21 @@ def _base(wage: Decimal, service_months: int, local_average_wage: Decimal | None
     return _Base(cap, capped, tuple(lines), tuple(assumptions))
 
 
+def _validated_base(
+    monthly_wage: Decimal, service_months: int, local_average_wage: Decimal | None
+) -> _Base:
+    """Check the inputs N and 2N share, then work out the base they both multiply."""
+    wage = _wage(monthly_wage)
+    months = _months(service_months, "工作年限")
+    average = None if local_average_wage is None else _wage(local_average_wage, "本地平均工资")
+    return _base(wage, months, average)
+
+
 def economic_compensation(
     monthly_wage: Decimal, service_months: int, *, local_average_wage: Decimal | None = None
 ) -> Calculation:
     """Economic compensation N under art. 47 (LC-37 to LC-39; caps only for high earners, LC-38)."""
-    wage = _wage(monthly_wage)
-    months = _months(service_months, "工作年限")
-    average = None if local_average_wage is None else _wage(local_average_wage, "本地平均工资")
-    base = _base(wage, months, average)
+    base = _validated_base(monthly_wage, service_months, local_average_wage)
     amount = _round(base.months * base.wage)
     return Calculation(
         amount=amount,
@@ -229,10 +236,7 @@ def illegal_termination(
     monthly_wage: Decimal, service_months: int, *, local_average_wage: Decimal | None = None
 ) -> Calculation:
     """Compensation for illegal termination: twice N (art. 87, LC-42), instead of N (LC-43)."""
-    wage = _wage(monthly_wage)
-    months = _months(service_months, "工作年限")
-    average = None if local_average_wage is None else _wage(local_average_wage, "本地平均工资")
-    base = _base(wage, months, average)
+    base = _validated_base(monthly_wage, service_months, local_average_wage)
     standard = base.months * base.wage
     amount = _round(2 * standard)
     n_text = f"{_wage_months(base.months)} × {_yuan(base.wage)}"

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import html
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from enum import StrEnum
 
 
@@ -48,7 +48,6 @@ class Reply:
     action: Action | None = None
     topic: str | None = None
     confidence: float | None = None
-    notes: tuple[str, ...] = field(default=())
 
     def plain(self) -> str:
         return "\n\n".join(to_plain(block) for block in self.blocks)
