@@ -4,15 +4,24 @@ Input is the output of `bot.core.normalize.normalize` (simplified, NFKC-folded),
 handled too. The check is biased toward recall: a false alarm only shows hotlines and pages a
 counsellor, a miss can cost a life. It is built from curated phrase families:
 
-1. white space and zero-width characters are removed and the text is case-folded, so that
-   "不 想 活" and "ZiSha" are caught;
-2. NEGATIVE spans (everyday hyperbole and work slang such as 累死了, 砍价, 打电话, 救命钱) are
-   masked out, so they can neither fire nor lend characters to a positive match;
-3. SELF_HARM families, then the farewell rule (a farewell context plus a goodbye), then VIOLENCE
-   families are searched in order; the first hit wins, so bleeding self-injury stays "self_harm".
+1. zero-width characters are removed and the text is case-folded; white space is removed too, so
+   that "不 想 活" and "ZiSha" are caught, and a second form keeps each space as a clause break,
+   because couriers type without punctuation ("撑不下去了 对不起儿子");
+2. NEGATIVE spans (everyday hyperbole and work slang such as 累死了, 砍价, 打电话, 救命钱, news
+   about someone else, negated wishes such as 我不是想死) are masked out on the joined form, so
+   they can neither fire nor lend characters to a positive match;
+3. SELF_HARM families, then VETOED cues (everyday objects used as means, such as charcoal, rope or
+   a roof, that count unless the message names an ordinary purpose), then the farewell rule (a
+   farewell context plus a goodbye), then VIOLENCE families are searched in order; the first hit
+   wins, so bleeding self-injury stays "self_harm".
 
 Pattern shorthand: "~" is up to three optional fillers (真的/都/就/了 ...); "…" is a gap of up to
-four characters inside one clause (never across punctuation or a masked span).
+four characters inside one clause (never across punctuation or a masked span); _WIDE gaps may
+cross commas but not the end of a sentence.
+
+Known limit, measured while widening the lists (tests/unit/crisis_probe_cases.py): on freshly
+written messages the phrase families catch only a minority of danger messages worded in new ways,
+so this is a floor, not the whole net.
 """
 
 from __future__ import annotations
@@ -33,10 +42,12 @@ class CrisisSignal:
 _MASK = "\u2591"
 _FILL = (
     "(?:真的|真|都|就|也|已经|实在|是|有点|好|太|再|又|还|很|挺|快|了|一点|根本|完全|早就"
-    "|越来越|宁愿|宁可|一直|正在|现在|到底|吧){0,3}"
+    "|越来越|宁愿|宁可|一直|正在|现在|到底|吧|直接|干脆){0,3}"
 )
 _GAP = r"[^,.!?;:，。！？；：、\u2026\x7e\s\u2591]"
 _INVISIBLE = re.compile(r"[\s\u200b-\u200f\u2060\ufeff]+")
+_ZERO_WIDTH = re.compile(r"[\u200b-\u200f\u2060\ufeff]+")
+_SPACES = re.compile(r"\s+")
 
 
 def _rx(*patterns: str) -> re.Pattern[str]:
@@ -53,13 +64,22 @@ _HYPER = (
 # Who may be hitting the courier in "被X打了".
 _WHO = (
     "人|他|她|他们|几个人|一群人|一伙人|客户|顾客|业主|保安|站长|老板|店长|物业|司机|男的"
-    "|对方|老公|丈夫|男朋友|那人|那个人|陌生人|混混"
+    "|对方|老公|丈夫|男朋友|那人|那个人|陌生人|混混|催收的|要债的|讨债的|催债的|醉汉|酒鬼|疯子"
+    "|主管|领导|经理|组长|老板娘|房东|工头|包工头"
 )
 _PAST = "昨天|前天|上周|上星期|上礼拜|上个?月|上次|之前|以前|去年|前几天|前段时间|那次|几天前"
 _NOT_HIT = "差|电话|分|低分|一星|投诉|1|热线|官司"  # 打差评, 打电话, 打12345 ...
 _BOX = "快递|箱|纸箱|包装|胶带|包裹|水果|菜|西瓜|绳|袋|封箱"
 _POISON = "农药|百草枯|敌敌畏|老鼠药|毒鼠强|毒药|安眠药|除草剂|耗子药"
 _KIN = "你们|孩子|爸妈|爸|妈|父母|老婆|媳妇|家里|家人"
+# Close family named in a last arrangement: 以后照顾好我妈, 替我照顾好孩子.
+_FAMILY = (
+    "我妈|我爸|我爸妈|爸妈|我家人|家里人|家人|孩子|我儿子|儿子|我女儿|女儿|我闺女|闺女|我老婆"
+    "|老婆|我媳妇|媳妇|老人|我奶奶|我爷爷|我家"
+)
+_COUNT = "[一二两三四五六七八九十几\\d]+个?|好几个?|个"  # 打了我三个电话
+# A gap that may cross commas and spaces, but not the end of a sentence.
+_WIDE = "[^.!?。！？\u2591]"
 
 # Masked, in this order, before any positive search.
 _NEGATIVE: tuple[re.Pattern[str], ...] = (
@@ -98,7 +118,7 @@ _NEGATIVE: tuple[re.Pattern[str], ...] = (
     ),
     # 打 not as hitting: 打电话给我, 打我卡上, 被打差评, 打死也不干, 打脸, 打我个措手不及.
     _rx(
-        "打(?:了|到|给|进|在)?(?:我|给我)(?:的)?(?:一个|个|两个|几个)?(?:电话|手机|微信|号码|卡"
+        f"打(?:了|到|给|进|在)?(?:我|给我)(?:的)?(?:{_COUNT})?(?:电话|手机|微信|号码|卡"
         "|银行卡|账户|账上|钱|工资|款|差评|低分|一星|分|主意|脸)",
         f"被(?:{_WHO})?打(?:了)?(?:[一二两三几\\d]*(?:个|条|次))?(?:差评|低分|一星|电话|款|分|脸"
         "|击|压|扰)",
@@ -138,6 +158,26 @@ _NEGATIVE: tuple[re.Pattern[str], ...] = (
         "|透不过)气",
         f"(?:{_HYPER})(?:得|的)(?:我)?(?:快|要|都快|快要)?(?:晕|昏)(?:过去|倒|死)?",
         f"(?:快|要|快要|都快)(?:{_HYPER})(?:晕|昏)(?:过去|倒|死)?",
+        # hunger or fatigue "can't hold on", and a battery that will not last: 饿得撑不住了
+        f"(?:{_HYPER})(?:得|的)(?:我)?(?:快|要|都快|快要|实在)?(?:撑|熬|扛|顶|受)不住",
+        f"(?:手机|电瓶|电池|电量|没电|电动车){_WIDE}{{0,8}}(?:撑|坚持|扛|顶)不(?:住|到|下去)",
+    ),
+    # Someone else's death or assault as news or a general rights question, not the writer's
+    # crisis: 外卖小哥跳楼的新闻, 快递员被打了怎么维权.
+    _rx(
+        "(?:跳楼|自杀|轻生|猝死|过劳死|坠楼|被打|被砍|被捅)(?:了)?(?:的)?(?:那个|这个|那件|这件)?(?:新闻"
+        "|事件|报道|视频|案子|案件|帖子|热搜)|(?:跳楼|自杀|轻生|猝死|坠楼)(?:的|那个|这个|那件|这件)(?:事|事情)",
+        "(?:快递员|快递小哥|骑手|外卖员|外卖小哥|送货员|员工|工人|职工|司机)被…(?:打|殴打|揍)(?:了|伤)?"
+        "…(?:怎么|如何|能|可以|该|有没有|算不算|算)…(?:维权|索赔|赔偿|赔|处理|投诉|起诉|告|工伤)",
+    ),
+    # A dream being told: 梦见自己跳楼了 吓醒了.
+    _rx(
+        "梦(?:见|到)(?:了)?(?:自己|我)?(?:被)?…(?:跳楼|跳河|自杀|死|被打|被砍|被追|掉下去|摔下去)(?:了)?"
+    ),
+    # Negated wishes: 我不是想死, 从没想过自杀, 不会想不开 (but 不是没想过自杀 still counts).
+    _rx(
+        "(?<!不是)(?<!并不是)(?:从来|从)?(?:不是|并不是|没|没有|不会|不至于|绝不|绝对不)(?:真的|说|要)?"
+        "想(?:过)?(?:要)?(?:去)?(?:死|自杀|轻生|不开)"
     ),
     # An assault told as a past event (an after-the-fact rights question): 上周被客户打了.
     _rx(f"(?:{_PAST}){_GAP}{{0,8}}(?:被|挨)(?:{_WHO})?(?:打|揍|殴打|踢|扇)(?:了)?"),
@@ -151,6 +191,7 @@ _SELF_HARM_PHRASES: tuple[tuple[str, ...], ...] = (
         "了结~(?:我|自己)(?:的)?(?:生命|性命|一生)?|"
         "结束~(?:我|自己|这|我的)(?:的)?(?:生命|性命|一生|人生)|结束生命",
         "把自己~(?:结束|了结|解决|弄死|杀|撞死|饿死|淹死|摔死|毒死|勒死)|(?:这条|我的|烂)命~不要了",
+        "(?:这条|我的|烂|我这条)命~(?:就)?(?:交代|扔|丢)(?:在|到|了)",
         "活到头|做(?:个|一个)?了断|死的心都有|(?:不如|还不如|干脆)~让我~(?:去)?死",
         "(?:不痛苦|没有痛苦|无痛|安静|安安静静)(?:地|的)?死|洗胃(?!的|费|多少|报销|能报)",
         "(?:脑子里|脑海里|满脑子)~(?:全是|都是|一直)?~(?:想)?(?:跳下去|死|自杀|怎么死)",
@@ -162,9 +203,12 @@ _SELF_HARM_PHRASES: tuple[tuple[str, ...], ...] = (
         "不如~(?:去|一)?死|死了(?:也|都)没(?:人|有人)(?:管|在乎|知道|心疼)",
         # "better gone": 不如走了干净, 还不如没了算了
         "(?:不如|还不如|倒不如)~(?:走了|没了|离开)~(?:干净|算了|痛快|好)",
+        "(?:不如|还不如|倒不如)~(?:早点|早些|干脆|直接)?~结束(?:吧|算了|了|掉)?(?!\\w)",
+        # a burden just by living: 活着就是给家里添麻烦
+        f"活着~(?:只会|只是|就是|就会)?~(?:给|让|拖累){_GAP}{{0,4}}(?:添麻烦|添乱|添负担|受罪|受累|拖累)",
         # a life without any point: 活了二十多年一点意思都没有
         f"(?<![干接派送抢])活(?:了|着){_GAP}{{0,8}}(?:一点|一丁点|半点)?(?:意思|意义|盼头)都没(?:有)?",
-        "不~(?:想|愿|愿意|要|打算)~(?:这样|这么)?~活(?:了|下去|着|啦|咯|在|(?!\\w))|"
+        "不~(?:想|愿|愿意|要|打算)~(?:这样|这么)?~活(?:了|下去|着|啦|咯|辣|喽|嘞|惹|勒|在|(?!\\w))|"
         "不配活(?:着|下去|在|(?!\\w))|不活了",
         "没(?:有)?(?:勇气|力气|理由|动力)~(?:再)?活(?:下去|着)",
         f"(?:想|要|准备|打算){_GAP}{{0,12}}(?:死去|死掉)(?!的)",
@@ -193,7 +237,6 @@ _SELF_HARM_PHRASES: tuple[tuple[str, ...], ...] = (
         "把(?:一|半|整|一整|两|几)?(?:瓶|盒|板|把)~(?:的)?(?:安眠)?药~(?:都|全)?(?:吞|吃|喝)(?:了|下)",
         # an overdose in boxes or blister strips: 吞了半盒药, 吃了两板安眠药
         "(?:吃|吞|服)(?:了|下)?(?:半|一|两|几|好几|整|一整)(?:盒|板)~(?:的)?(?:安眠)?药(?!材|费)",
-        f"(?:买|准备|备|藏)~(?:好)?(?:了)?~(?:一瓶|几瓶|好多)?(?:{_POISON})|"
         f"把(?:{_POISON})~(?:准备|买|藏)好",
         "存~(?:了)?~(?:好多|很多|一堆|一瓶|几瓶)~(?:安眠)?药…(?:等|哪天|准备|留着)|"
         "(?:攒|囤)~(?:了)?~(?:一瓶|好多|很多|一堆|一些|半瓶|不少|几瓶|一大把)?~"
@@ -228,7 +271,7 @@ _SELF_HARM_PHRASES: tuple[tuple[str, ...], ...] = (
         "不~(?:想|要|愿意?)~(?:再)?睁开?眼",
         f"(?:要不是|如果不是|不是因为)(?:为了)?(?:{_KIN}|我妈|我爸)…早(?:就)?(?:不在|死|没|走)了|"
         "我早(?:就)?不在了",
-        "永远(?:地)?(?:休息|睡下|离开)|永远的那种|"
+        "永远(?:地)?(?:休息|睡下|睡着|离开|歇(?!业|脚|班)|安息|闭(?:上)?眼)|永远的那种|"
         "(?:这辈子|人生|生命)~(?:就)?到(?:这|此)(?:吧|了|为止)",
         "(?:孩子|爸妈|我妈|我爸|家里|老婆)以后~(?:就)?(?:拜托|交给|麻烦)(?:你们|你)",
         "以后~(?:他们|孩子|爸妈|我妈|我爸|家里)~(?:就)?(?:靠|拜托|交给|麻烦)(?:你们|你)",
@@ -239,6 +282,8 @@ _SELF_HARM_PHRASES: tuple[tuple[str, ...], ...] = (
         f"我走了?(?:以后|之后){_GAP}{{0,6}}(?:{_KIN}|帮我|替我|照顾|别|不要|记得|保重|难过|好好)",
         "没(?:有)?我~(?:也|都)~(?:照样|照常|一样|无所谓|没(?:人|关系))|"
         "没有我~(?:你们|大家|家里|他们|全家|孩子)?~(?:会|就|都)?~(?:过得)?~更好|"
+        "没(?:有)?了?我(?:的话)?~(?:你们|大家|家里|家里人|他们|全家|孩子|她|他)?~(?:会|就|都|也)?~"
+        "(?:过得|活得)?~(?:更|还)?~(?:好|轻松|开心|自在|幸福|省心)|"
         "拖累(?:了)?(?:全家|家人|家里)",
         "我~(?:就是|只是|是)(?:个|一个)?(?:家里|全家|家人|大家|你们)?的?(?:累赘|拖累|负担)",
         "永别了|下辈子见|(?:来世|来生)再见|再见了~(?:这个)?世界|告别(?:这个)?世界",
@@ -257,9 +302,13 @@ _SELF_HARM_PHRASES: tuple[tuple[str, ...], ...] = (
         "(?:我|自己)~(?:就)?是~(?:个|一个)?多余的",
         "想~(?:冲下去|冲过去|撞上去)|(?:冲进|冲向|撞向)(?:车流|大车|货车|火车)",
         "从(?:楼上|桥上|楼顶|天台|阳台|窗户|窗台)~跳下去|(?:开始|在)想…后事",
-        "(?:多少|几片|几瓶|几颗|几楼|多高)…(?:会|能|才能|就能|肯定会|才会)(?:死|致命|没命)",
+        "(?:多少|几片|几瓶|几颗|几楼|多高)…(?:会|能|才能|就能|肯定会|才会|肯定|必)(?:死|致命|没命|没救"
+        "|活不了)",
         "(?:搜|查|百度)~(?:了)?…怎么(?:死|自杀)|怎么死(?:不疼|不痛|最快|最舒服)",
         "(?:我要是|要是我|如果我|假如我)走了[^。!?！？]{0,10}(?:保险|赔|家里|孩子|老婆|爸妈)",
+        # "if I died" weighed against the payout or the debts: 要是我被撞死了 保险赔多少
+        "(?:我要是|要是我|如果我|假如我|万一我)…(?:死|没)(?:了|掉)"
+        f"{_WIDE}{{0,14}}(?:保险|赔|闺女|家里|孩子|老婆|爸妈|债)",
     ),
     # Self-injury.
     (
@@ -272,39 +321,251 @@ _SELF_HARM_PHRASES: tuple[tuple[str, ...], ...] = (
         "把自己~(?:的)?(?:手臂|胳膊|手腕|手|腿|脸)?~(?:划|割|烫|扎|弄伤|打伤|掐)",
         "(?:手腕|手臂|胳膊)上~(?:全是|都是|好多|很多)~(?:刀口|伤口|口子|刀疤)",
     ),
+    # Plans, means and last arrangements said without the word "die".
+    (
+        # pills saved up, a fall planned, the way under a lorry: 药攒够了, 打算今晚从楼顶下去
+        "(?:安眠药|药片|药)~(?:我)?~(?:已经|都)?~攒(?:够|齐|好|满)|攒够~(?:了)?~(?:安眠)?药",
+        "(?:想|要|打算|准备|干脆)~(?:今晚|今天|明天|晚上|等会|待会|马上|现在)?~从"
+        f"{_GAP}{{0,6}}(?:楼顶|天台|顶楼|桥上|窗户|窗台|阳台|楼上)~(?:下去|跳|翻(?:下去|出去)|往下)"
+        "(?!~(?:送|取|拿|找|接))",
+        "(?:想|要|打算|准备|干脆)~(?:冲|扑|撞|跳|躺|钻)(?:到|进|向)?~(?:大货车|大车|货车|卡车|火车|渣土车"
+        "|车轮|车)~(?:底下|下面|轮子底下|轮子下面|轮下)",
+        "(?:撞|摔|淹|毒|烧|砸|压|轧|碾)死~(?:了)?~(?:算了|拉倒|一了百了)",
+        # weighing whether to end it, giving up on oneself: 每天都在想要不要结束, 我也不要自己了
+        "(?:在想|想着|考虑|纠结|犹豫)~要不要~(?:结束|了结|死)(?:掉|了)?(?!\\w)|不(?:想)?要(?:我)?自己了"
+        "|(?:自己|我)的?(?:事情|事)~(?:都)?了了(?!~(?:再|之后|以后|然后|才))",
+        # an intent word, then a crash or "settling it" a few characters on:
+        # 骑着车总想往对面大车上撞, 想找个没人的地方了断
+        f"(?:想|要|准备|打算){_GAP}{{0,8}}往{_GAP}{{0,4}}(?:车|大车|货车|卡车|火车|墙|桥墩|护栏)(?:上)?"
+        "(?:撞|冲|开)",
+        f"(?:想|要|准备|打算|去|地方)(?:(?!事|账|合同|关系|工资|恩怨|这单){_GAP}){{0,6}}(?:了断|了结)"
+        "(?!~(?:关系|恩怨|合作|感情|合同|这事|工资|账))",
+        # sleep without waking: 真想睡一觉就别醒了
+        "睡~(?:一觉|过去|着)?~(?:就|再也|永远)?~(?:别|不要|不用)醒(?!~(?:太早|那么早|这么早))",
+        # swallowing strips or bottles of any drug, cephalosporin with alcohol: 吞了一板头孢又喝了酒
+        "吞(?:了|下)?(?:半|一|两|几|好几|整|一整)(?:盒|板|瓶|把)(?!~(?:水|饮料|可乐|啤酒|酒|酸奶|奶|果汁"
+        "|饭|糖|口香糖|饼干|维生素|钙片|vc|瓜子|花生))",
+        f"头孢{_WIDE}{{0,10}}(?:喝|配|就|加)(?:了)?(?:点|些)?酒|(?:喝|配)(?:了)?(?:点|些)?酒{_WIDE}{{0,10}}"
+        "(?:吃|吞)(?:了)?~头孢",
+        # drifting off or going under for good: 好想就这么睡过去, 想去河里泡着再也不上来
+        "(?:想|好想|只想|真想)~(?:就这么|就这样|这么|这样)~睡过去",
+        "再也不~(?:上来|浮上来)|(?:河|江|湖|海|水库)里~(?:泡着|躺着|沉下去)",
+        # the whole pill supply taken: 今晚回去就把药全吃了
+        "把(?:药|安眠药|药片|所有的药)~(?:全|全部|一次性)~(?:吃|吞|喝)(?:了|掉|下去)",
+        # a crash or an illness wished for as rest: 要是被车撞了就能休息了
+        f"(?:要是|如果|真希望|希望|巴不得){_GAP}{{0,6}}(?:被车撞|出车祸|撞|摔)"
+        f"{_GAP}{{0,4}}(?:就能|就可以|就不用)(?:休息|解脱|歇|不用)",
+        # joining the dead: 送完今天就下去陪我爸了
+        "(?:下去|地下|那边|天上|天堂)~(?:陪|找|见)(?:我)?(?:爸|妈|爷爷|奶奶|姥姥|姥爷|外婆|外公|老伴"
+        "|孩子|儿子|女儿)",
+        # a vehicle driven into water or off a height: 真想直接开进河里
+        "(?:想|要|准备|打算|干脆)~(?:开|骑|冲|跳|扎|栽)(?:着车)?(?:(?:进|到)(?:了)?(?:河|江|湖|海|水库|沟)"
+        "(?:里|中|底)|(?:下|向)(?:了)?(?:河|江|湖|海|水库|沟|桥下|悬崖|山沟)(?!对面|边|岸))",
+        # sleeping pills hoarded: 安眠药都留着没吃
+        "(?:安眠药|安定|助眠药|药片)~(?:我)?~(?:都|全)?~(?:留着|攒着|存着|藏着|没吃)",
+        # internet euphemisms: 自挂东南枝, 人生重开
+        "自挂东南枝|挂东南枝|(?:想|要|准备)~(?:人生)?重开(?![一家店张个机号单])",
+        # cutting again, compulsively: 手上又划了好几道 停不下来
+        "(?:划|割)(?:自己|手)?…停不下来",
+        # an urge to cut again: 晚上又想划
+        "(?:又|还|好|老)想(?:划|割)(?:手|自己|胳膊|手腕|一下|几下|几刀|下去|(?!\\w))",
+        # a voice telling them to do it: 心里有个声音让我撞车
+        "声音~(?:总|老|总是|老是)?~(?:让|叫|要|逼|催|喊)我~(?:去)?(?:死|撞|跳|割|划|自杀|结束|走)",
+        # never waking, sleeping away: 永远别醒, 睡过去就好了
+        "永远(?:都)?~(?:不|别)~醒|睡过去~(?:就好了|算了|多好|该多好|再也|别醒|不醒)",
+        # last words and last arrangements: 这是最后一次跟你说话了, 以后照顾好我妈
+        "最后一次(?:跟|和|陪)(?:你|你们|大家)~(?:说话|聊天|聊)(?!~(?:的机会|要|再))",
+    ),
     # Typos, homophones and pinyin: 自刹, 不相活了, 想si, zisha, bu xiang huo le.
     (
         "自(?:sha|刹(?!车)|沙|煞)|zi杀|zisha|qingsheng|buxianghuo|huobuxiaqu|tiaolou|gewan",
         "想(?:si|shi|s)(?![a-z])|不想huo|不想或了|不相活|跳lou|跳搂|割碗|我~相死",
+        # a pinyin particle or initials after a Chinese cue: 不想活le, 想zs, 想tiao楼
+        "不~(?:想|要)~活(?:le|la|lo|l)(?![a-z])|(?:想|要|去|准备)~zs(?![a-z])|(?<![a-z])zs(?:算了|吧)",
+        "tiao(?:lou|楼|he|河|jiang|江|qiao|桥)|跳(?:he|jiang|qiao)(?![a-z])|(?:想|要)~(?:si|sǐ)le",
+    ),
+)
+
+# Means and preparations that are everyday objects too: the cue counts unless the message names an
+# ordinary purpose (charcoal for a barbecue, rope for parcels, a roof visited for a parcel).
+_VETOED: tuple[tuple[re.Pattern[str], re.Pattern[str]], ...] = (
+    # charcoal bought or ready: 买了炭 今晚就弄
+    (
+        _rx(
+            "(?:买|备|准备|弄|搞|拿)(?:了|好|来)?~(?:一袋|几袋|一包|几包|一箱|些)?~(?:木|竹)?(?:炭|碳)"
+            "(?!笔|素|酸|水|粉)|(?:炭|碳)~(?:已经|都)?~(?:买好|准备好|备好)"
+        ),
+        _rx("烧烤|烤肉|烤串|撸串|火锅|取暖|烤火|炉|暖气|野炊|露营|bbq|客户|寄|快递|包裹|件"),
+    ),
+    # a rope ready or hung: 绳子我已经挂好了, 准备好绳子了
+    (
+        _rx(
+            "(?:准备|买|备|找)(?:好|了)~(?:一根|根|一条|条)?~绳(?:子|索)?|"
+            "绳(?:子|索)(?:我)?~(?:已经|都)?~(?:准备好|买好|挂好|挂上|套好)"
+        ),
+        _rx("捆|绑|货|件|包裹|快递|搬家|晾|打包|车|箱|行李|跳绳|拉|拖|固定|衣"),
+    ),
+    # poison bought, or kept at hand with an intent: 买好了农药, 农药就放在后箱里 随时能喝
+    (
+        _rx(
+            f"(?:买|准备|备|藏)~(?:好)?(?:了)?~(?:一瓶|几瓶|好多)?(?:{_POISON})|"
+            f"(?:{_POISON}){_WIDE}{{0,12}}(?:随时|准备|打算|想|今晚|能喝|能吃|喝了?它|吞)|"
+            f"(?:随时|准备|打算|今晚)~(?:能|可以|就)?~(?:喝|吞){_WIDE}{{0,8}}(?:{_POISON})"
+        ),
+        _rx(
+            "快递|件|包裹|驿站|签收|客户|寄|地里|打药|杀虫|庄稼|果树|菜地|虫|除草|田|种地|店|老鼠(?!药)"
+        ),
+    ),
+    # a knife, a rope or pills kept "ready at any time": 刀放在枕头底下了 随时准备
+    (
+        _rx(
+            f"(?:{_POISON}|药|刀|刀片|绳子|炭|煤气){_WIDE}{{0,16}}随时(?:准备(?:好)?(?:了|着)?(?!\\w)"
+            "|(?:准备|可以|能|都能)~(?:结束|了结|走|死|动手|下手|用上))"
+        ),
+        _rx("快递|件|包裹|拆|切|削|菜|水果|做饭|厨房|干活|工作|感冒|发烧|病|医生|吃药"),
+    ),
+    # gas turned on: 我把煤气打开了
+    (
+        _rx("把煤气(?:阀)?~(?:打开|开着|开了|开开)|开(?:着)?煤气~(?:睡|不关)"),
+        _rx("做饭|炒菜|烧水|饭|菜|面|热|洗澡|热水器|灶|锅|漏|味|安全|吗"),
+    ),
+    # "settling it" about oneself, not about wages: 今天就做个了结
+    (
+        _rx("做(?:个|一个)?了结"),
+        _rx("工资|钱|账|合同|事情|这事|官司|纠纷|老板|站长|公司|赔|款"),
+    ),
+    # a roof or a bridge "to have a look": 送完这单去桥上看看
+    (
+        _rx(
+            "(?:去|到|上)~(?:楼顶|天台|顶楼|桥上|大桥上|桥边|江边|河边|湖边|海边)~"
+            "(?:看看|看一眼|站站|站一会|待一会|呆一会)"
+        ),
+        _rx(
+            "件|快递|包裹|客户|收|取|信号|水箱|晒|晾|太阳能|修|漏|找|夜景|风景|烟花|灯|散步|散心|钓鱼"
+            "|拍照|玩|逛|走走|跑步|锻炼|遛|孩子|老婆|媳妇|朋友|一起|发大水|涨水|水位"
+        ),
+    ),
+    # family handed over for good: 以后照顾好我妈, 替我孝顺爸妈 (not while away for work)
+    (
+        _rx(
+            f"(?:以后|今后|往后|我走后)~(?:帮我|替我|麻烦你|拜托你)?~照顾好~(?:{_FAMILY})|"
+            f"(?:替我|帮我)~(?:照顾好|孝顺|照顾)~(?:{_FAMILY})"
+        ),
+        _rx(
+            "打工|出差|外地|上班|加班|回来|几天|这段时间|这阵子|值班|送件|派件|住院|医院|回老家|今天|明天"
+        ),
+    ),
+    # all one's belongings given away: 把东西都送人了
+    (
+        _rx(
+            "(?:所有|全部|我的|我)?(?:东西|家当)(?:我)?~(?:都|全|全部)~(?:送人|送给|分给|送掉|分掉|处理掉)"
+        ),
+        _rx("搬家|搬走|回老家|换|旧|闲置|不要的|不用的|用不完|吃|喝|零食|水果|特产|月饼|年货"),
+    ),
+    # a belonging handed over "because I won't need it": 电驴你拿去骑吧 我用不到了
+    (
+        _rx(
+            f"(?:拿去|送给你|送你|留给你|给你)(?:骑|用|穿|开|吧)?{_WIDE}{{0,10}}我~(?:以后)?~用不(?:到|上|着)"
+            f"|我~(?:以后)?~用不(?:到|上|着)了?{_WIDE}{{0,10}}(?:拿去|送给你|送你|留给你)"
+        ),
+        _rx("换|新的|买了|旧|不干了|辞职|回老家|搬家|调走|升级|多的|多了|闲置"),
+    ),
+    # standing high up: 站在十二楼阳台上
+    (
+        _rx(
+            "(?:站|坐|蹲|爬)(?:在|到|上)~(?:\\d+|[一二三四五六七八九十几]+)(?:楼|层)(?:的)?…"
+            "(?:阳台|窗户|窗台|窗边|楼顶|天台|边上|外面|栏杆)"
+        ),
+        _rx("晾|衣服|收|浇花|晒|等|送|取|件|快递|客户|抽烟|打电话|风景|乘凉|修|擦"),
+    ),
+    # cutting again: 手上又划了好几道 (not a cut from a carton)
+    (
+        _rx(
+            "又(?:在)?(?:手腕|胳膊|手臂|大腿|腿|手|身)?(?:上)?~(?:划|割|烫)(?:了)?~(?:几|一|好几|很多|两|三)"
+            "(?:道|刀|下)"
+        ),
+        _rx("纸箱|箱|纸|胶带|快递|件|包裹|不小心|刮|蹭|铁皮|玻璃碴|树枝"),
+    ),
+    # climbing over a railing on a bridge or a roof (no shortcut there): 路过大桥 每次都想翻过栏杆
+    (
+        _rx(
+            f"(?:桥|楼顶|天台|阳台|江|河|楼上|高架){_WIDE}{{0,16}}翻(?:过|出)?(?:去)?(?:栏杆|护栏|围栏|窗)"
+        ),
+        _rx("过马路|抄近路|近道|门禁|钥匙|锁|进小区"),
+    ),
+    # ... and anywhere else, unless it is the way into an estate: 想翻过栏杆
+    (
+        _rx("(?:想|要|准备)~翻(?:过|出)?(?:栏杆|护栏|围栏|窗户|窗台|阳台)"),
+        _rx("过马路|抄近路|近道|送件|取件|进小区|小区|快递|包裹|门禁|钥匙|锁"),
+    ),
+    # envy of the dead: 真羡慕那些出车祸走掉的人
+    (
+        _rx(f"羡慕{_WIDE}{{0,12}}(?:死|没|走|去世)(?:掉|了)?的(?:人|那些|他|她)?"),
+        _rx("辞职|离职|跳槽|不干|回老家|转行|换工作|调走"),
+    ),
+    # a last day with a goodbye to the brothers: 今天是我最后一天 以后兄弟们保重
+    (
+        _rx(f"最后一(?:天|晚|夜){_WIDE}{{0,12}}(?:保重|再见|永别|别了|照顾好)"),
+        _rx("上班|干|辞职|离职|回老家|换工作|常联系|有空|聚|请客|喝酒|吃饭|调|片区|交接"),
+    ),
+    # no one need wait any more: 以后不用等我了 (not about dinner or a lift home)
+    (
+        _rx("以后~(?:都)?~(?:不用|别|不要)~等我了(?!\\w)"),
+        _rx("自己回|下班|吃饭|加班|晚点|先吃|先睡|先走|一起|接我|坐车|打车|顺路|饭"),
+    ),
+    # a bank-card password written down or handed over: 银行卡密码写在纸上了, 工资卡和密码都给她了
+    (
+        _rx(
+            "(?:银行卡|工资卡|卡|存折|支付宝|微信)(?:的)?密码(?:我)?~(?:已经|都)?~(?:写|留|记|放)"
+            "(?:在|给|下)|(?:银行卡|工资卡|存折)(?:和|跟)(?:的)?密码~(?:都|也)?~(?:给|交给|留给|告诉|写给)"
+        ),
+        _rx("忘|吗|哪|什么|安全|会不会|是不是|能不能|怎么|改|重置|找回|客户|\\?"),
     ),
 )
 
 # Farewell rules: a context plus a goodbye elsewhere in the message. Family farewells (对不起爸妈,
 # 这辈子就这样, 下辈子) take any goodbye; a risky place (天台, 江边) needs a stronger one (别找我).
-_GOODBYE = "再见|永别|别了|(?:别|不要)(?:难过|想我|找我|哭|怪我|管我|劝我)|照顾好|忘了我|再也见不到"
+_GOODBYE = (
+    "再见|永别|别了|(?:别|不要)(?:难过|想我|找我|哭|怪我|管我|劝我|等我)|照顾好|忘了我|再也见不到"
+)
 _FAREWELLS: tuple[tuple[re.Pattern[str], re.Pattern[str]], ...] = (
     (
         _rx(
             "这辈子~(?:就这样|到头|就到这|就这么|到此为止)|下辈子|来世|来生|我这一(?:生|辈子)|"
             "该走了",
             "对不起(?:爸妈|爸爸|妈妈|爸|妈|父母|老婆|媳妇|孩子|儿子|女儿|家人|你们|大家|全家)",
+            "(?:儿子|女儿|我)~不孝|对不住(?:爸妈|爸|妈|父母|家里|你们|孩子|老婆)",
         ),
         _rx(_GOODBYE, "先走(?:了|一步)|走了|保重|最后一(?:次|条|句)|再也不(?:用|会)?见"),
     ),
     (
         _rx("天台|楼顶|顶楼|江边|河边|湖边|海边|桥上|大桥"),
-        _rx(_GOODBYE, "不想回去|不回去了|想好了|决定了"),
+        _rx(_GOODBYE, "不想回(?:去|来|家)?|不(?:回|下)(?:去|来)了|不回了|想好了|决定了"),
+    ),
+    (
+        # everything meaningless, and not going on like this: 什么都没意思 不想再这样下去了
+        _rx("(?:什么|一切|啥|干啥|干什么|做什么)~都~没(?:意思|意义|劲|盼头)"),
+        _rx("不~想~(?:再)?(?:这样|这么)~(?:下去|活)|不想(?:再)?(?:撑|坚持|继续)|累了|受够了"),
+    ),
+    (
+        # a letter left for the family: 给我儿子留了封信 以后他就交给你们了
+        _rx("留(?:了|下)?(?:一)?封信|(?:信|遗嘱)~(?:已经)?写好了"),
+        _rx(_GOODBYE, "交给(?:你|你们)|拜托|以后~(?:就)?(?:靠|麻烦)(?:你|你们)|对不起"),
     ),
     (
         _rx("(?:东西|钱|存款|积蓄)(?:我)?~(?:都|全)?(?:分给|转给|留给|送给|送人)"),
-        _rx("以后~(?:都|也)?(?:用不上|用不着|不用找我|不用管我)|用不(?:上|着)了"),
+        _rx("以后~(?:都|也)?(?:用不上|用不着|用不到|不用找我|不用管我)|用不(?:上|着|到)了"),
     ),
     (
         _rx(
             "(?:人生|生活|活着|日子|世界|未来)~(?:没有|没)~(?:希望|意思|意义|盼头|奔头)|绝望|残忍",
             "没有勇气|不想面对|撑不住|熬不住|活够",
+            "没(?:有)?人~(?:会)?~(?:想|记得|在乎|关心|心疼|想念)我",
         ),
-        _rx("(?:想|要|该|准备|打算)~走了|走了算了|先走一步"),
+        _rx(
+            "(?:想|要|该|准备|打算)~走了|走了算了|先走一步",
+            "走了~(?:也|倒|就)?~(?:好|挺好|干净|轻松|解脱)",
+        ),
     ),
 )
 
@@ -322,6 +583,9 @@ _VIOLENCE_PHRASES: tuple[tuple[str, ...], ...] = (
         "把我(?:推倒|打倒|踹倒|打伤|打晕)|把我(?:按|摁)(?:在|住|倒)|放狗咬|"
         "(?:推|踹)(?:了)?我(?:下|一把|倒|一脚)",
         "把我(?:推|踹|扔|拖|拽|塞)(?:下|倒|进|出|到|上)",
+        # dragged into a car, pinned down: 他们把我拉到车上, 被两个人摁在地上
+        f"把我(?:拉|架|抬)(?:到|进|上)(?:了)?{_GAP}{{0,4}}车",
+        f"被{_GAP}{{0,6}}(?:按|摁|压)(?:在|住|倒)(?:了)?~(?:地|地上|墙上|车上|桌上)",
     ),
     # Weapons and stabbing: 拿刀, 持刀, 砍我, 刀架在我脖子上.
     (
@@ -337,22 +601,44 @@ _VIOLENCE_PHRASES: tuple[tuple[str, ...], ...] = (
     ),
     # Threats to kill or hurt: 要杀我, 威胁要弄死我, 找人收拾我, 同归于尽.
     (
-        "(?:要|想|说要|扬言|准备|找人)~(?:来)?(?:杀|弄死|整死|搞死|砍死|捅死|杀死|宰)(?:了)?我",
+        "(?:要|想|说要|扬言|准备|找人)~(?:来)?(?:杀|弄死|整死|搞死|砍死|捅死|杀死|宰|掐死|勒死|闷死|淹死"
+        "|烧死|打死)(?:了)?我",
+        # a knife sharpened for someone: 刀子已经磨好了 今晚就去找他
+        f"(?:刀|刀子|菜刀|匕首)(?:我)?~(?:磨好|磨快)(?:了)?{_WIDE}{{0,10}}(?:找他|等他|找她|等她|去找"
+        "|弄他|砍他|捅他)",
         "(?:说|扬言|威胁|喊着|嚷着)~(?:要)?~打死我|(?:弄死|整死|砍死|捅死|杀死|宰了|做掉)(?:我|你)",
         f"(?:威胁|扬言)~(?:说)?(?:要)?~(?:弄死|杀|打(?!{_NOT_HIT})|砍|捅|收拾|报复)",
         "找人~(?:来)?(?:弄|收拾|打|砍|整)(?:死)?(?:我|你)|知道我(?:住|家)(?:在)?哪",
         "威胁我(?!~(?:要|说)?~(?:投诉|差评|打差评|告|举报|曝光|扣|罚|开除))",
         "(?:杀了|弄死|砍死|捅死|宰了)(?:他|她|他们|那个|站长|老板|客户|那人)|杀人了|有人杀人|"
         "同归于尽",
+        # the writer about to hurt someone: 我现在想捅了他, 准备去砍了站长
+        "(?:想|要|准备|打算|去|这就去)~(?:捅|砍|杀|宰|废|剁|捅死|砍死|杀死)(?:了)?(?:他|她|他们|她们"
+        "|站长|老板|客户|那人|那个人|那个|这个人|那家伙|业主|保安|主管)(?!的)",
+        # maiming threats: 不还钱就卸我一条腿, 打断你的腿
+        "(?:卸|打断|砍断|剁|废)(?:了)?(?:我|你)(?:的)?(?:一条|一只|两条|条|只)?(?:腿|胳膊|手|手指)",
+        # going to "fight to the death" with someone: 去网点找站长拼命
+        f"(?:找|跟|和)(?:{_WHO})(?:去)?(?:拼命|拼了)",
     ),
     # Held, locked up, tied: 被扣住不让走, 被关起来, 被绑.
     (
         "我被~(?:人)?扣(?:住|下|着|在)|把我(?:扣|关|锁|绑|困|堵)(?:起来|住|在|着|下|了)",
         f"被~(?:{_WHO})?~(?:关起来|关在|关着|锁着|锁起来|锁在|绑(?:架|起来|住|了|在))|"
-        "被困(?:在)?…(?:电梯|火|屋|房间)",
+        "被困(?:在)?…(?:电梯|火|屋|房间|车厢|冷库|集装箱|货柜|仓库|地下室|井|柜|厕所|车里)",
+        f"(?:困|锁|关)(?:在|住){_WIDE}{{0,10}}(?:门打不开|出不去|开不了门|门开不了)",
         f"被~(?:{_WHO}|好几个人|一帮人)~围(?:着|住|起来|攻)",
         "非法拘禁|绑架|软禁|囚禁|不(?:让|放|许)我(?:走|离开|出去|出门)",
         "被(?:人|几个人|一群人|一伙人|他们|混混|陌生人)~堵(?:在|住|着)",
+        # locked in by someone: 被主管反锁在分拣中心里了
+        f"被~(?:{_WHO})~(?:反锁|锁|关|困)(?:在|起来|住)?|把我~反锁|被{_GAP}{{0,6}}反锁在…里",
+        # hiding from someone at the door: 外面有人一直敲门说要我还钱 我不敢出声
+        f"(?:敲门|砸门|踹门|堵|守在|蹲我|追|找我){_WIDE}{{0,20}}(?:不敢|没敢)(?:出声|吭声|出去|动)"
+        f"|(?:躲在|藏在){_WIDE}{{0,20}}(?:砸门|踹门|追我|要打我|要杀我|要砍我)",
+        # people at the door, kicking it in: 催收的堵在我出租屋门口, 他在外面踹门
+        "(?:人|的|们|混混|催收|要债|讨债)~堵(?:在(?:了)?我(?:家|出租屋|宿舍|门口|楼下|屋)"
+        "|住(?:了)?我(?!的))",
+        "(?:在外面|在门外|一直|正在|有人|他们|几个人)~(?:踹|砸|撞|劈|砍)(?:我(?:家|的)?)?门"
+        "(?!口|店|面|框|卫|禁|票|槛|户|路)",
         "(?:被~(?:人)?扣|扣)(?:住|下|着)(?:我)?…不(?:让|放|许)(?:我)?(?:走|离开|出)",
         # held somewhere by people the list above does not name: 被几个催债的扣在屋里
         f"被{_GAP}{{0,8}}(?:扣|关|锁|困|堵)在(?:屋|房|家|车|仓库|店|楼|办公室|厕所)",
@@ -364,23 +650,32 @@ _VIOLENCE_PHRASES: tuple[tuple[str, ...], ...] = (
         "被~(?:人)?(?:跟踪|尾随)|(?:有人|陌生人|一个人|一个男的|男的|那人|几个人|一辆车)~(?:在)?"
         "(?:跟踪|跟着|尾随)我|跟(?:了)?我(?:好久|一路|很久|半天|好几条街)|"
         "有(?:个|辆)?(?:人|男的|女的|车)~(?:在)?(?:跟踪|跟着|尾随)我",
+        "(?:一直|现在|还在|一路)~(?:跟|跟着|尾随|跟踪)(?:着)?我的(?:车|电动车|电驴)|"
+        "在我(?:的)?(?:车|电动车|电驴|刹车)上动(?:了)?手脚",
         "(?:在)?后面追(?:着)?我(?!问|要)|追(?:着)?我(?:打|砍)|(?:刀|棍子)…追(?:着)?我",
     ),
     # Injured or collapsing, now: 血流不止, 流了好多血, 昏过去了, 喘不上气.
     (
         "血流不止|流血不止|止不住血|血止不住|一直~(?:在)?流血|在流血|大出血",
+        "血~(?:一直|还是|还|怎么都)~止不住|止不住~(?:地)?流血",
         "流了~(?:好多|很多|一地|一身|满身|满脸|一大滩)(?:的)?血|满(?:脸|头|身|手|地)~(?:都)?是血",
         "(?:头上|脸上|身上|腿上|手上|地上)~(?:全是|都是)血",
         "出了~(?:好多|很多)(?:的)?血|(?:一直|正在|在|大口)~吐血|吐了~(?:好多|很多|一口|一地)~血",
         "(?:撞|摔|倒)…(?:动不了|起不来|站不起来)|"
         "给(?:了)?我(?:一刀|几刀|一拳|一棍|一脚|一巴掌)(?!大|宽|长)|"
-        "被~(?:机器|传送带|皮带|车|货架)~(?:卷进去|压在下面)|(?:他|她|同事|工友)~动不了|咬出血|"
+        "被~(?:机器|传送带|皮带|车|货架|叉车|货车|货|货物|墙|东西)~(?:卷进去|压在下面|压住|砸中|砸到)"
+        "|(?:他|她|同事|工友)~动不了|咬出血|"
         "坠楼|"
         "(?:摔|掉|跌)下楼(?!梯)|从…楼上(?:摔|掉|坠)下",
-        "(?:倒|躺)(?:在)?地(?:上)?~(?:没反应|不动|起不来|叫不醒)|"
+        "(?:(?:倒|躺|趴)(?:在)?(?:地上|地|路上)|(?:还|在)(?:在)?地上|(?:倒|躺|趴|还|在)(?:在)?(?:路边|马路上))"
+        "~(?:一动不动|没反应|不动|起不来|叫不醒|没动静)|(?:人|他|她|同事|工友)~一动不动|"
         "(?:他|她|同事|(?<![件系客])人)~没(?:有)?反应了",
         "(?:昏|晕)(?:过去|倒|死过去)|昏迷|不省人事|叫不醒|没(?:有)?(?:呼吸|意识|心跳)了",
+        f"(?:摔|撞|磕|晕|昏|流血|出血){_WIDE}{{0,16}}叫(?:了|他|她|半天|几声)?~(?:都)?(?:不答应|不应"
+        "|没反应|没回应|不吭声)",
         "(?:喘不上|喘不过|透不过|上不来)(?:来)?气|呼吸困难|抽搐|口吐白沫|"
+        "嘴唇~发(?:紫|青|乌)|(?:脸|脸色)~发紫|翻白眼|"
+        "(?:人|他|她|同事|工友|老人|客户|师傅)~(?:突然|一下子)~倒(?:下|地)|"
         "(?:心脏病|心梗)(?:发作|犯)了",
         "(?:热|晒)晕(?:了|过去|倒)|中暑~(?:晕|昏|倒|抽)|我~(?:感觉|觉得|好像)?~快(?:要)?死了",
     ),
@@ -389,7 +684,7 @@ _VIOLENCE_PHRASES: tuple[tuple[str, ...], ...] = (
         "救命|救救我|就命啊|救(?:一下|下)我|救我(?:啊|吧|(?!\\w))|(?:求求你|求你|快)~救我|"
         "快~(?:帮我)?报警|"
         "帮(?:我|忙)(?:报警|打110|打120|叫救护车)",
-        "快(?:叫|打)(?:救护车|120|110)|快来人|来人啊",
+        "快(?:叫|打)(?:救护车|120|110)|快来人|来人啊|快叫人(?:啊|吧|来救|救)?(?!\\w)",
     ),
 )
 
@@ -414,20 +709,54 @@ def _farewell(compact: str, masked: str) -> str | None:
     return None
 
 
-def detect_crisis(text: str) -> CrisisSignal | None:
-    """Return the first crisis cue in `text` (self-harm before violence), or None."""
-    compact = _INVISIBLE.sub("", text).casefold()
-    if not compact:
-        return None
-    masked = _mask(compact)
+def _self_harm(compact: str, masked: str) -> str | None:
     for rx in _SELF_HARM:
         if m := rx.search(masked):
-            return CrisisSignal("self_harm", compact[m.start() : m.end()])
-    if cue := _farewell(compact, masked):
-        return CrisisSignal("self_harm", cue)
+            return compact[m.start() : m.end()]
+    for cue, benign in _VETOED:
+        if (m := cue.search(masked)) and not benign.search(masked):
+            return compact[m.start() : m.end()]
+    return _farewell(compact, masked)
+
+
+def _violence(compact: str, masked: str) -> str | None:
     for rx in _VIOLENCE:
         if m := rx.search(masked):
-            return CrisisSignal("violence", compact[m.start() : m.end()])
+            return compact[m.start() : m.end()]
+    return None
+
+
+def _variants(text: str) -> list[tuple[str, str]]:
+    """(compact, masked) forms of `text`: spaces removed, then spaces kept as clause breaks.
+
+    Spaces are dropped so that "不 想 活 了" is caught. Couriers also write without punctuation and
+    put a space between clauses ("撑不下去了 对不起"), so a second form marks each space as ","
+    for the patterns that need a clause end. Masks are computed once, on the joined form, so the
+    second form can add cues but never lose a mask.
+    """
+    pieces = _SPACES.split(_ZERO_WIDTH.sub("", text).strip().casefold())
+    joined = "".join(pieces)
+    masked = _mask(joined)
+    if len(pieces) == 1:
+        return [(joined, masked)] if joined else []
+    spaced, spaced_masked, at = [pieces[0]], [masked[: len(pieces[0])]], len(pieces[0])
+    for piece in pieces[1:]:
+        inside_mask = masked[at - 1 : at + 1] == _MASK * 2
+        spaced += [",", piece]
+        spaced_masked += [_MASK if inside_mask else ",", masked[at : at + len(piece)]]
+        at += len(piece)
+    return [(joined, masked), ("".join(spaced), "".join(spaced_masked))]
+
+
+def detect_crisis(text: str) -> CrisisSignal | None:
+    """Return the first crisis cue in `text` (self-harm before violence), or None."""
+    variants = _variants(text)
+    for compact, masked in variants:
+        if cue := _self_harm(compact, masked):
+            return CrisisSignal("self_harm", cue)
+    for compact, masked in variants:
+        if cue := _violence(compact, masked):
+            return CrisisSignal("violence", cue)
     return None
 
 

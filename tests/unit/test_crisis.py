@@ -10,6 +10,15 @@ import pytest
 from bot.core import crisis
 from bot.core.crisis import CrisisSignal, detect_crisis
 from bot.core.normalize import normalize
+from tests.unit.crisis_probe_cases import (
+    GAPS,
+    HOLDOUT,
+    HOLDOUT2,
+    HOLDOUT3,
+    HOLDOUT4,
+    PROBE,
+    Expected,
+)
 
 SELF_HARM = [
     # Direct.
@@ -261,6 +270,14 @@ SELF_HARM = [
     # Deliberate: idiomatic, but it names wanting to die or being driven to death (recall first).
     "工资被扣得我想死的心都有了",
     "我要被罚款逼死了",
+    # Former known gaps, closed by the means, "settling it" and giving-up families.
+    "准备好绳子了",
+    "每天都在想要不要结束",
+    "我把刀放在枕头底下了，随时准备",
+    "我受够了这一切，今天就做个了结",
+    "我把煤气打开了",
+    "家里人不要我了，我也不要自己了",
+    "这个月结束前我会把自己的事情了了",
 ]
 
 VIOLENCE = [
@@ -819,13 +836,6 @@ KNOWN_GAPS = [
     "今晚就是最后一晚了",
     "再见了，各位兄弟",
     "我现在站在窗户边上",
-    "准备好绳子了",
-    "每天都在想要不要结束",
-    "我把刀放在枕头底下了，随时准备",
-    "我受够了这一切，今天就做个了结",
-    "我把煤气打开了",
-    "家里人不要我了，我也不要自己了",
-    "这个月结束前我会把自己的事情了了",
     "我不想再麻烦任何人了，永远不会了",
     "对不起，我尽力了，再见",
 ]
@@ -870,7 +880,7 @@ def test_lists_are_large_and_disjoint() -> None:
 
 def test_pattern_shorthand_is_fully_expanded() -> None:
     patterns = [rx.pattern for rx in (*crisis._NEGATIVE, *crisis._SELF_HARM, *crisis._VIOLENCE)]
-    patterns += [rx.pattern for pair in crisis._FAREWELLS for rx in pair]
+    patterns += [rx.pattern for pair in (*crisis._FAREWELLS, *crisis._VETOED) for rx in pair]
     for pattern in patterns:
         assert "~" not in pattern and "\u2026" not in pattern and "{_" not in pattern, pattern
 
@@ -983,3 +993,89 @@ def test_figure_of_speech_is_hyperbole_without_a_cue() -> None:
     assert is_figure_of_speech(normalize("热死了 今天送了两百件"))
     assert not is_figure_of_speech(normalize("累死了 真的不想活了"))
     assert not is_figure_of_speech(normalize("工资什么时候发"))
+
+
+def _probe_params(cases: list[tuple[str, Expected]]) -> list[object]:
+    gap = pytest.mark.xfail(strict=True, reason="known gap of the phrase lists")
+    return [pytest.param(text, kind, marks=gap if text in GAPS else ()) for text, kind in cases]
+
+
+ALL_PROBES = PROBE + HOLDOUT + HOLDOUT2 + HOLDOUT3 + HOLDOUT4
+
+
+@pytest.mark.parametrize(("text", "kind"), _probe_params(ALL_PROBES))
+def test_courier_voice_probe(text: str, kind: Expected) -> None:
+    signal = check(text)
+    if kind is None:
+        assert signal is None, signal
+    else:
+        assert signal is not None and signal.kind == kind, signal
+
+
+def test_probe_sets_are_large_and_balanced() -> None:
+    assert len(PROBE) >= 120
+    for cases in (PROBE, HOLDOUT, HOLDOUT2, HOLDOUT3, HOLDOUT4):
+        danger = [text for text, kind in cases if kind]
+        assert len(cases) >= 40 and 0.4 <= len(danger) / len(cases) <= 0.6
+    texts = [text for text, _ in ALL_PROBES]
+    assert len(texts) == len(set(texts)) and GAPS.issubset(texts)
+    assert not set(texts) & set(SELF_HARM + VIOLENCE + NEGATIVE + KNOWN_GAPS)
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        # A space ends a clause when couriers type without punctuation ...
+        ("我已经不想再坚持了 对不起儿子", "self_harm"),
+        # ... but spaced-out letters still join up, and masks are never lost at a space.
+        ("不 想 活 了", "self_harm"),
+        ("昨天 被客户打了 能要赔偿吗", None),
+        ("手机快没电了 撑不住了", None),
+        ("哈哈哈 救命 好好笑", None),
+    ],
+)
+def test_spaces_as_clause_breaks(text: str, kind: Expected) -> None:
+    signal = check(text)
+    assert (signal.kind if signal else None) == kind, signal
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("我不是想死 就是太累了", None),
+        ("我从没想过自杀", None),
+        ("不会想不开的 放心", None),
+        ("我也不是没想过自杀", "self_harm"),
+        ("我不是想死 是生不如死", "self_harm"),
+    ],
+)
+def test_negated_wishes(text: str, kind: Expected) -> None:
+    signal = check(text)
+    assert (signal.kind if signal else None) == kind, signal
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        # Everyday objects as means: the cue counts unless an ordinary purpose is named.
+        ("买了炭", "self_harm"),
+        ("买了一袋炭 给网点烤火", None),
+        ("绳子我已经挂好了", "self_harm"),
+        ("绳子准备好了 明天搬家", None),
+        ("去楼顶看看", "self_harm"),
+        ("客户说件放天台了 我去天台看看", None),
+        ("周末带孩子去江边看看", None),
+        ("以后照顾好我妈", "self_harm"),
+        ("以后照顾好我妈 我去外地打工了", None),
+        ("把东西都送人了", "self_harm"),
+        ("东西都分给大家了 吃吧", None),
+        ("银行卡密码写在纸上了", "self_harm"),
+        ("银行卡密码写在哪", None),
+        ("刀片随时可以换", None),
+        ("跟站长做个了结", None),
+        ("我先把自己的事情了了再说", None),
+    ],
+)
+def test_means_with_an_ordinary_purpose_stay_quiet(text: str, kind: Expected) -> None:
+    signal = check(text)
+    assert (signal.kind if signal else None) == kind, signal
