@@ -22,6 +22,7 @@ def make_environment(templates_dir: Path = TEMPLATES_DIR) -> Environment:
         autoescape=select_autoescape(enabled_extensions=("html",), default=True),
         undefined=StrictUndefined,
         keep_trailing_newline=False,
+        auto_reload=False,  # templates ship with the code; no stat() per render
     )
 
 

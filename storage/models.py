@@ -9,6 +9,7 @@ from sqlalchemy import (
     JSON,
     BigInteger,
     Boolean,
+    CheckConstraint,
     Date,
     DateTime,
     Float,
@@ -109,6 +110,7 @@ class HandoffCase(Base):
     """A request for a person. Staff tooling (claim, relay, close) builds on this row."""
 
     __tablename__ = "handoff_cases"
+    __table_args__ = (CheckConstraint("satisfaction BETWEEN 1 AND 5", name="satisfaction_range"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
@@ -118,6 +120,24 @@ class HandoffCase(Base):
     status: Mapped[str] = mapped_column(String(16), default="waiting", index=True)
     topic: Mapped[str | None] = mapped_column(String(48), nullable=True)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    # Staff work (issue 5, migration 0005): who holds it, what the courier is called, the clock.
+    pseudonym: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    summary: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
+    share_identity: Mapped[bool] = mapped_column(Boolean, default=False)
+    waiting_since: Mapped[dt.datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    last_announced_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    escalated_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    preferred_staff_id: Mapped[int | None] = mapped_column(
+        ForeignKey("staff.id", ondelete="SET NULL"), nullable=True
+    )
+    claimed_by: Mapped[int | None] = mapped_column(
+        ForeignKey("staff.id", ondelete="SET NULL"), nullable=True, index=True
+    )
+    claimed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    first_staff_reply_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    closed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    close_note: Mapped[str | None] = mapped_column(String(500), nullable=True)
+    satisfaction: Mapped[int | None] = mapped_column(Integer, nullable=True)
 
 
 class DialogueState(Base):
@@ -130,3 +150,17 @@ class DialogueState(Base):
     )
     data: Mapped[dict[str, Any]] = mapped_column(JSON)
     updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+
+
+class ProcessedUpdate(Base):
+    """A channel update (a Telegram update id) already taken; a redelivery is skipped."""
+
+    __tablename__ = "processed_updates"
+
+    channel: Mapped[str] = mapped_column(String(16), primary_key=True)
+    update_id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    received_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), index=True)
+
+
+# The staff tables (issue 5) live in their own module; importing it registers them on `Base`.
+from storage import handoff_models as _handoff_models  # noqa: E402, F401

@@ -5,18 +5,24 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-Kind = Literal["answer", "detail", "helpful", "unhelpful", "human", "calc"]
+Kind = Literal[
+    "answer", "detail", "helpful", "unhelpful", "human", "offer", "calc", "quit", "value"
+]
 _PREFIX: dict[str, Kind] = {
     "a": "answer",
     "d": "detail",
     "y": "helpful",
     "n": "unhelpful",
     "h": "human",
+    "o": "offer",  # the courier accepts the bot's offer of a person (after answers did not help)
     "c": "calc",
+    "q": "quit",  # leave the running calculator
+    "v": "value",  # a quick answer to the calculator's question (checked against it later)
 }
 _CODE = {kind: code for code, kind in _PREFIX.items()}
 ROLES = ("legal", "counselling", "union")
 MAX_DATA = 64  # Telegram's callback_data limit in bytes
+MAX_VALUE = 12  # characters of a quick answer
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,10 +47,14 @@ def parse_button(
     kind = _PREFIX.get(code)
     if kind is None:
         return None
-    if kind == "human":
+    if kind in ("human", "offer"):
         if data == code:
             return ButtonData(kind)
         return ButtonData(kind, arg) if arg in ROLES else None
+    if kind == "quit":
+        return ButtonData(kind) if data == code else None
+    if kind == "value":
+        return ButtonData(kind, arg) if arg and len(arg) <= MAX_VALUE else None
     if kind == "calc":
         return ButtonData(kind, arg) if arg in known_flows else None
     if arg not in known_topics:

@@ -25,6 +25,7 @@ class Slot:
     prompt: str
     hint: str
     parse: Parser
+    quick: tuple[str, ...] = ()  # common answers offered as buttons; typing works the same
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,11 +47,12 @@ _SERVICE = Slot(
     "你在这家单位一共干了多久？（比如：两年八个月、一年半、10个月）",
     "没看出时长。请这样写：两年三个月、一年半、8个月。",
     parse_months,
+    ("半年", "一年", "两年", "三年", "五年"),
 )
 
 
 def _count_slot(name: str, prompt: str) -> Slot:
-    return Slot(name, prompt, "请发一个数字，没有就发 0。", parse_count)
+    return Slot(name, prompt, "请发一个数字，没有就发 0。", parse_count, ("0",))
 
 
 def _dec(value: Any) -> Decimal:
@@ -86,6 +88,7 @@ FLOWS: dict[str, Flow] = {
                     "从上班第一天算起，你没签书面劳动合同干了几个月？（比如：8个月）",
                     "没看出时长。请这样写：8个月、一年。",
                     parse_months,
+                    ("3个月", "6个月", "一年"),
                 ),
             ),
             lambda s: calculators.double_wages(
@@ -159,12 +162,19 @@ class Step:
 def start(flow_id: str) -> Step:
     flow = FLOWS[flow_id]
     state = FlowState(flow=flow_id)
-    intro = f"好的，我们来算{flow.title}。随时发“取消”可以退出。\n\n{flow.slots[0].prompt}"
+    intro = (
+        f"好的，我们来算{flow.title}。随时发“取消”或 /cancel 可以退出。\n\n{flow.slots[0].prompt}"
+    )
     return Step(prompt=intro, state=state, flow=flow)
 
 
 def _next_slot(flow: Flow, state: FlowState) -> Slot | None:
     return next((slot for slot in flow.slots if slot.name not in state.values), None)
+
+
+def current_slot(state: FlowState) -> Slot | None:
+    """The input the flow is waiting for."""
+    return _next_slot(FLOWS[state.flow], state)
 
 
 def advance(state: FlowState, text: str) -> Step:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import html
 
 from bot.core import calc_flows
-from bot.core.buttons import ROLES, ButtonData
+from bot.core.buttons import ROLES, ButtonData, Kind
 from bot.core.policy import Decision
 from bot.core.replies import Action, Choice, HandoverRequest, Reply
 from knowledge.catalog import Catalog
@@ -13,6 +13,9 @@ from knowledge.render import Renderer
 
 ROLE_LABELS = {"legal": "法律援助", "counselling": "心理支持", "union": "工会帮助"}
 HUMAN_BUTTON = Choice("找真人", ButtonData("human").encode())
+# The same words when the bot offers a person (a low-confidence turn): accepting opens an "offer".
+OFFER_BUTTON = Choice("找真人", ButtonData("offer").encode())
+QUIT_BUTTON = Choice("不算了", ButtonData("quit").encode())
 # Calculators offered under the answers they belong to.
 CALCULATORS_FOR_TOPIC = {
     "contract.compensation": ("compensation", "illegal_termination"),
@@ -86,7 +89,7 @@ class Composer:
         return _reply(
             decision,
             self._renderer.fallback(degraded=decision.degraded),
-            (HUMAN_BUTTON,),
+            (OFFER_BUTTON,),
             action=Action.FALLBACK,
         )
 
@@ -103,7 +106,16 @@ class Composer:
                 choices=(HUMAN_BUTTON,),
                 action=Action.ANSWER,
             )
-        return Reply(blocks=(html.escape(step.prompt or ""),), action=Action.ANSWER)
+        choices: tuple[Choice, ...] = ()
+        slot = calc_flows.current_slot(step.state) if step.state is not None else None
+        if slot is not None:
+            choices = (
+                *(Choice(value, ButtonData("value", value).encode()) for value in slot.quick),
+                QUIT_BUTTON,
+            )
+        return Reply(
+            blocks=(html.escape(step.prompt or ""),), choices=choices, action=Action.ANSWER
+        )
 
     def answer_buttons(self, topic: str) -> tuple[Choice, ...]:
         calculators = tuple(
@@ -119,5 +131,7 @@ class Composer:
         )
 
     @staticmethod
-    def role_buttons() -> tuple[Choice, ...]:
-        return tuple(Choice(ROLE_LABELS[r], ButtonData("human", r).encode()) for r in ROLES)
+    def role_buttons(*, offer: bool = False) -> tuple[Choice, ...]:
+        """One button per kind of staff; `offer`: the courier accepts the bot's offer."""
+        kind: Kind = "offer" if offer else "human"
+        return tuple(Choice(ROLE_LABELS[r], ButtonData(kind, r).encode()) for r in ROLES)

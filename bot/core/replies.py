@@ -48,6 +48,7 @@ class Reply:
     action: Action | None = None
     topic: str | None = None
     confidence: float | None = None
+    stale: bool = False  # a button that no longer applies: channels may show it as a short notice
 
     def plain(self) -> str:
         return "\n\n".join(to_plain(block) for block in self.blocks)

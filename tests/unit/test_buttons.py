@@ -16,6 +16,8 @@ TOPICS = {"wages.arrears", "contract.written"}
         ButtonData("unhelpful", "wages.arrears"),
         ButtonData("human"),
         ButtonData("human", "legal"),
+        ButtonData("offer"),
+        ButtonData("offer", "union"),
     ],
 )
 def test_round_trip(button: ButtonData) -> None:
@@ -39,6 +41,7 @@ def test_round_trip(button: ButtonData) -> None:
         "a:wages.arrears\n",
         "<script>",
         "h:legal:1",
+        "o:admin",
     ],
 )
 def test_forged_or_stale_data_is_rejected(data: str | None) -> None:

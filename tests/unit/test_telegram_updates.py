@@ -1,0 +1,157 @@
+"""Incoming updates: once each, in order per chat, floods slowed; outgoing pacing and retries."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from telegram import Chat, Message, Update
+from telegram.error import BadRequest, NetworkError, TimedOut
+
+from bot.channels.telegram.ratelimit import ChatPacer, CourierRateLimiter, at_most_once
+from bot.channels.telegram.updates import FloodGuard, PerChatProcessor, UpdateLog
+from storage.db import UnitOfWork, make_engine
+from storage.migrate import upgrade
+
+
+class Ticker:
+    def __init__(self) -> None:
+        self.now = 0.0
+        self.slept: list[float] = []
+
+    def __call__(self) -> float:
+        return self.now
+
+    async def sleep(self, seconds: float) -> None:
+        self.slept.append(seconds)
+        self.now += seconds
+
+
+def _update(update_id: int, chat_id: int) -> Update:
+    chat = Chat(chat_id, "private")
+    message = Message(update_id, dt.datetime(2026, 11, 29, tzinfo=dt.UTC), chat, text="hi")
+    return Update(update_id, message=message)
+
+
+def test_update_log_claims_each_id_once(tmp_path: Path) -> None:
+    engine = make_engine(f"sqlite:///{tmp_path / 'u.db'}")
+    upgrade(engine)
+    log = UpdateLog(UnitOfWork(engine), lambda: dt.datetime(2026, 11, 29, tzinfo=dt.UTC))
+    assert log.claim(41) is True
+    assert log.claim(42) is True
+    assert log.claim(41) is False
+    # A second process on the same database (a restart) sees the same record.
+    again = UpdateLog(UnitOfWork(engine), lambda: dt.datetime(2026, 11, 30, tzinfo=dt.UTC))
+    assert again.claim(42) is False
+    engine.dispose()
+
+
+async def test_per_chat_processor_keeps_order_within_a_chat_and_overlaps_chats() -> None:
+    processor = PerChatProcessor(16)
+    events: list[str] = []
+
+    async def work(name: str, delay: float) -> None:
+        events.append(f"start {name}")
+        await asyncio.sleep(delay)
+        events.append(f"end {name}")
+
+    async with processor:
+        await asyncio.gather(
+            processor.process_update(_update(1, 7), work("a1", 0.05)),
+            processor.process_update(_update(2, 7), work("a2", 0.0)),
+            processor.process_update(_update(3, 8), work("b1", 0.0)),
+        )
+    # a2 never starts before a1 ends; b1 (another chat) runs while a1 waits.
+    assert events.index("end a1") < events.index("start a2")
+    assert events.index("end b1") < events.index("end a1")
+    assert processor._locks == {}  # no lock left behind for idle chats
+
+
+def test_flood_guard_slows_then_drops_and_notifies_once_per_burst() -> None:
+    ticker = Ticker()
+    guard = FloodGuard(soft=3, hard=5, window=10.0, delay=1.0, now=ticker)
+    verdicts = [guard.check(1) for _ in range(7)]
+    assert [v.delay for v in verdicts[:3]] == [0.0, 0.0, 0.0]
+    assert verdicts[3].delay == 1.0 and verdicts[3].notify and not verdicts[3].drop
+    assert not verdicts[4].notify
+    assert verdicts[5].drop and verdicts[6].drop
+    assert guard.check(2).delay == 0.0  # another courier is not affected
+    ticker.now += 11
+    assert guard.check(1) == guard.check(2).__class__(delay=0.0, notify=False, drop=False)
+
+
+async def test_chat_pacer_spaces_messages_to_one_chat_by_the_interval() -> None:
+    ticker = Ticker()
+    pacer = ChatPacer(1.0, now=ticker, sleep=ticker.sleep)
+    await pacer.wait(5)
+    await pacer.wait(6)  # another chat does not wait
+    await pacer.wait(5)
+    await pacer.wait(5)
+    assert ticker.slept == [1.0, 1.0]
+
+
+class FlakyCallback:
+    def __init__(self, failures: list[Exception]) -> None:
+        self.failures = failures
+        self.calls = 0
+
+    async def __call__(self, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        self.calls += 1
+        if self.failures:
+            raise self.failures.pop(0)
+        return {"ok": True}
+
+
+async def test_rate_limiter_retries_network_errors_then_succeeds() -> None:
+    ticker = Ticker()
+    limiter = CourierRateLimiter(network_retries=3, backoff=0.5, sleep=ticker.sleep)
+    await limiter.initialize()
+    callback = FlakyCallback([NetworkError("reset"), NetworkError("reset")])
+    result = await limiter.process_request(callback, (), {}, "sendMessage", {"chat_id": 1}, None)
+    assert result == {"ok": True}
+    assert callback.calls == 3
+    assert ticker.slept[-2:] == [0.5, 1.0]
+    await limiter.shutdown()
+
+
+async def test_rate_limiter_gives_up_after_its_retries_and_never_retries_bad_requests() -> None:
+    ticker = Ticker()
+    limiter = CourierRateLimiter(network_retries=2, sleep=ticker.sleep)
+    await limiter.initialize()
+    broken = FlakyCallback([NetworkError("down")] * 5)
+    with pytest.raises(NetworkError):
+        await limiter.process_request(broken, (), {}, "sendMessage", {"chat_id": 2}, None)
+    assert broken.calls == 3
+    bad = FlakyCallback([BadRequest("can't parse entities")])
+    with pytest.raises(BadRequest):
+        await limiter.process_request(bad, (), {}, "sendMessage", {"chat_id": 3}, None)
+    assert bad.calls == 1
+    await limiter.shutdown()
+
+
+def _caused(error: NetworkError, cause: Exception) -> NetworkError:
+    error.__cause__ = cause
+    return error
+
+
+async def test_at_most_once_sends_retry_only_what_surely_did_not_get_through() -> None:
+    ticker = Ticker()
+    limiter = CourierRateLimiter(network_retries=3, sleep=ticker.sleep)
+    await limiter.initialize()
+    refused = FlakyCallback([_caused(NetworkError("refused"), httpx.ConnectError("refused"))])
+    with at_most_once():
+        assert await limiter.process_request(refused, (), {}, "sendMessage", {"chat_id": 4}, None)
+    assert refused.calls == 2  # never connected: retried
+    read_timeout = FlakyCallback([_caused(TimedOut(), httpx.ReadTimeout("slow"))])
+    with at_most_once(), pytest.raises(TimedOut):
+        await limiter.process_request(read_timeout, (), {}, "sendMessage", {"chat_id": 5}, None)
+    assert read_timeout.calls == 1  # may have been delivered: not sent again
+    # Outside the block, an answer to a courier is retried even then.
+    answer = FlakyCallback([_caused(TimedOut(), httpx.ReadTimeout("slow"))])
+    assert await limiter.process_request(answer, (), {}, "sendMessage", {"chat_id": 6}, None)
+    assert answer.calls == 2
+    await limiter.shutdown()
