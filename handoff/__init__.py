@@ -1,5 +1,8 @@
-"""Human handoff: cases that ask for legal-aid, union or counselling staff.
+"""Human handoff: a person takes over in the same chat, and neither side is exposed.
 
-This first slice opens and escalates cases (a crisis opens an urgent counselling case at once);
-staff registration, the queue, claiming, relay and closing build on it. No python-telegram-bot here.
+`service.HandoffService` is the one entry point for channels: plain inputs, plain outputs
+(`notices`). Behind it: `cases` (open, summary, atomic claim, queue), `staff` (registry, audit),
+`announce` + `timeouts` + `duty` (cards, reminders, pages, duty hours), `relay` (copies both ways
+and reply mapping), `desk` (staff commands), `courier` (cancel, rating, consent), `transcript`,
+`report`. Texts are Jinja2 templates under `templates/`. No python-telegram-bot here.
 """

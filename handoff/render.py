@@ -1,0 +1,45 @@
+"""The handoff's texts: Jinja2 templates under handoff/templates (Telegram HTML subset).
+
+One `Environment` with autoescape and StrictUndefined. Courier-facing lines are macros in
+`courier.html`, staff-facing ones in `staff.html`; cards, briefs and transcripts have their own
+templates. Everything a person typed is passed in as a variable, so it is escaped.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+
+TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
+
+
+def make_environment(templates_dir: Path = TEMPLATES_DIR) -> Environment:
+    return Environment(
+        loader=FileSystemLoader(templates_dir),
+        autoescape=select_autoescape(enabled_extensions=("html",), default=True),
+        undefined=StrictUndefined,
+        keep_trailing_newline=False,
+    )
+
+
+class HandoffText:
+    def __init__(self, env: Environment | None = None) -> None:
+        self._env = env or make_environment()
+
+    def courier(self, name: str, **context: Any) -> str:
+        """A courier-facing macro from courier.html, e.g. `courier("claimed", alias=..)`."""
+        return self._macro("courier.html", name, context)
+
+    def staff(self, name: str, **context: Any) -> str:
+        """A staff-facing macro from staff.html."""
+        return self._macro("staff.html", name, context)
+
+    def page(self, template: str, **context: Any) -> str:
+        """A whole template: card.html, brief.html, transcript.html."""
+        return self._env.get_template(template).render(**context).strip()
+
+    def _macro(self, template: str, name: str, context: dict[str, Any]) -> str:
+        macro = getattr(self._env.get_template(template).module, name)
+        return str(macro(**context)).strip()
