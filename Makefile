@@ -22,5 +22,8 @@ eval: setup
 	@$(VENV)/courier-aid eval ../shared/eval/dev.jsonl
 	@$(VENV)/courier-aid eval ../shared/eval/real_dev.jsonl
 
+bench: setup
+	@$(VENV)/python -m bench.bot $(BENCH_ARGS)
+
 clean:
 	rm -rf build models var .pytest_cache .mypy_cache .ruff_cache

@@ -52,6 +52,7 @@ class Services:
     uow: UnitOfWork
     catalog: Catalog
     nlu: NLUClient
+    understanding: Understanding
     dialogue: Dialogue
     clock: Clock
 
@@ -82,4 +83,4 @@ def build_services(settings: Settings, *, clock: Clock | None = None) -> Service
         uow=uow,
         clock=clock,
     )
-    return Services(settings, engine, uow, catalog, client, dialogue, clock)
+    return Services(settings, engine, uow, catalog, client, understanding, dialogue, clock)

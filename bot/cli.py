@@ -12,6 +12,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from bot import cli_events, cli_staff
 from bot.app import build_services, catalog_from_files, make_understanding, prepare_database
 from bot.clock import SystemClock
 from bot.evaluation import Prediction, format_report, read_items, score
@@ -229,23 +230,29 @@ def cmd_chat(settings: Settings, _args: argparse.Namespace) -> int:
 
 
 def cmd_run(settings: Settings, args: argparse.Namespace) -> int:
-    """Train if needed, start the NLU server, run the assistant, stop the server on exit."""
+    """Train if needed, start the NLU server, run the assistant, stop the server on exit.
+
+    With `TELEGRAM_BOT_TOKEN` set the assistant is the Telegram bot; without, the terminal chat.
+    """
     from nlu.server import is_ready
 
-    if settings.telegram_bot_token is not None:
-        print(
-            "TELEGRAM_BOT_TOKEN is set, but the Telegram channel is not built yet; "
-            "starting the terminal chat.",
-            file=sys.stderr,
-        )
+    def assistant() -> int:
+        if settings.telegram_bot_token is None:
+            return cmd_chat(settings, args)
+        from bot.channels.telegram.app import run as run_telegram
+
+        print(f"starting the Telegram bot ({settings.telegram_api_base_url})", flush=True)
+        run_telegram(settings)
+        return 0
+
     if is_ready(settings.nlu_url):
         print(f"using the NLU server already running at {settings.nlu_url}", file=sys.stderr)
-        return cmd_chat(settings, args)
+        return assistant()
     print("preparing the language model (the first time this takes a few minutes)...", flush=True)
     server = _server(settings, _train(settings))
     print("starting the NLU server...", flush=True)
     with server:
-        return cmd_chat(settings, args)
+        return assistant()
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -284,6 +291,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     db = sub.add_parser("db", help="database").add_subparsers(dest="db", required=True)
     db.add_parser("upgrade", help="apply migrations").set_defaults(func=cmd_db_upgrade)
+
+    cli_staff.register(sub)
+    cli_events.register(sub)
     return parser
 
 

@@ -27,12 +27,53 @@ class Settings(BaseSettings):
     shared_dir: Path = PROJECT_ROOT.parent / "shared"
 
     telegram_bot_token: SecretStr | None = None
-    telegram_api_base_url: str = "https://api.telegram.org"
+    telegram_api_base_url: str = Field(
+        default="https://api.telegram.org",
+        description="Bot API root; requests go to {root}/bot{token}/{method}.",
+    )
+    # Webhook mode when a URL is set (Telegram must reach it); long polling otherwise.
+    telegram_webhook_url: str | None = None
+    telegram_webhook_secret: SecretStr | None = None
+    telegram_webhook_listen: str = "127.0.0.1"
+    telegram_webhook_port: int = 8443
+    # Outgoing limits: about 30 messages a second in all, one a second per chat.
+    telegram_overall_rate: float = 30.0
+    telegram_chat_interval: float = 1.0
+    telegram_concurrent_updates: int = 64
+
+    # Events and reminders (issue 6; see reminders/__init__.py). Comma lists are plain strings.
+    admin_telegram_ids: str = Field(
+        default="", description="Telegram user ids of administrators, comma separated."
+    )
+    broadcast_rate: float = 25.0  # messages a second in all, below Telegram's 30
+    broadcast_workers: int = 8  # sends in flight at once (covers the Bot API's latency)
+    reminder_offsets_default: str = "24h,1h"
+    reminder_sync_seconds: float = 30.0  # how often the bot picks up events changed elsewhere
+    event_tags: str = "青年服务月,工会活动,法律讲座,技能培训,健康体检"
+    # The yearly youth service month. The city's plan (长交综运〔2022〕87号) asks to keep holding
+    # it but names no dates, so there is no campaign until YOUTH_MONTH_START (MM-DD) is set.
+    youth_month_start: str | None = None
+    youth_month_days: int = 30
+    youth_month_weeks: str = "1"  # weeks counted from the start; a message on each week's 1st day
+    youth_month_send_time: str = "10:00"
+    youth_month_tag: str = "青年服务月"
+    youth_month_title: str = "快递从业青年服务月"
+    youth_month_text: str = (
+        "快递从业青年服务月开始啦。团市委和工会等部门为快递从业青年提供法律维权、心理疏导、"
+        "困难救助等服务；有需要可以拨打 12355 青少年服务台，也可以直接在这里问我。"
+    )
 
     # Policy thresholds, chosen on our own held-out split (see nlu/README.md).
     answer_threshold: float = 0.25
     clarify_threshold: float = 0.10
     clarify_margin: float = 0.20
+
+    # Human handoff (issue 5): the staff group for case cards, duty hours, unclaimed timeouts.
+    staff_chat_id: int | None = None
+    duty_hours: str = "09:00-21:00"  # local time; an end before the start runs past midnight
+    duty_days: str = "1-7"  # ISO weekdays, Monday 1: "1-5", "1-5,7"
+    unclaimed_minutes: float = Field(default=5.0, gt=0)
+    urgent_unclaimed_minutes: float = Field(default=1.0, gt=0)
 
     timezone: str = "Asia/Shanghai"
     log_level: str = "INFO"

@@ -58,6 +58,11 @@ class RasaServer:
         self._startup_timeout = startup_timeout
         self._process: subprocess.Popen[bytes] | None = None
 
+    @property
+    def pid(self) -> int | None:
+        """The server's process id while it runs (for measuring it)."""
+        return self._process.pid if self._process is not None else None
+
     def start(self) -> None:
         if not self._rasa.exists():
             raise ServerError(f"Rasa is not installed at {self._rasa}; run `make setup`.")

@@ -1,4 +1,5 @@
-"""Shared fixtures: settings on a temporary database, a fixed clock, the catalog, PostgreSQL."""
+"""Shared fixtures: a fixed clock, the catalog, PostgreSQL, and one real Rasa server per session
+(a freshly trained model, or the cached one with the same hash) for integration and e2e tests."""
 
 from __future__ import annotations
 
@@ -13,8 +14,13 @@ from sqlalchemy import Engine, text
 
 from bot.app import catalog_from_files
 from bot.clock import FixedClock
+from bot.settings import Settings
 from knowledge.catalog import Catalog
+from knowledge.loader import load_entries
+from nlu.server import RasaServer
+from nlu.training import train
 from storage.db import make_engine
+from tests.helpers.services import free_port
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared"
@@ -62,3 +68,28 @@ def engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine]:
         eng = _fresh_postgres()
     yield eng
     eng.dispose()
+
+
+@pytest.fixture(scope="session")
+def nlu_url() -> Iterator[str]:
+    settings = Settings(nlu_url=f"http://127.0.0.1:{free_port()}")
+    model = train(
+        load_entries().values(),
+        build_dir=settings.build_dir,
+        models_dir=settings.models_dir,
+        rasa_venv=settings.rasa_venv,
+    )
+    server = RasaServer(
+        rasa_venv=settings.rasa_venv,
+        model=model,
+        nlu_url=settings.nlu_url,
+        log_file=settings.build_dir / "rasa-test-server.log",
+    )
+    with server:
+        yield settings.nlu_url
+
+
+@pytest.fixture
+def dead_nlu_url() -> str:
+    """An address where nothing listens."""
+    return f"http://127.0.0.1:{free_port()}"

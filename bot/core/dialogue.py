@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from bot.clock import Clock
 from bot.core import calc_flows
 from bot.core.buttons import parse_button
-from bot.core.compose import ROLE_LABELS, Composer
+from bot.core.compose import HUMAN_BUTTON, ROLE_LABELS, Composer
 from bot.core.normalize import has_meaningful_text, normalize
 from bot.core.policy import Decision
 from bot.core.privacy import mask_personal_numbers
@@ -40,6 +40,15 @@ NO_WORDS_TEXT = (
     "收到你的消息啦。我现在只看得懂文字，麻烦用几句话说说遇到了什么事，比如“送件摔伤了算不算工伤”。"
 )
 STALE_BUTTON_TEXT = "这个按钮已经失效了。你可以直接打字问我，或者发 /menu 重新选。"
+UNHELPFUL_TEXT = (
+    "抱歉没帮上忙。可以换个说法再问一次，我再试试；还是不行的话，点“找真人”请工作人员来帮你。"
+)
+OFFER_TEXT = (
+    "抱歉，接连几次都没帮上你。要不要请工作人员来？他们能看到前面说的，不用你再讲一遍。选一类："
+)
+UNHELPFUL_MARK = "（点了“没帮助”）"  # recorded, so the count survives restarts and staff see it
+OFFER_AFTER_UNHELPFUL = 2  # answers that did not help before the bot offers a person
+OFFER_WINDOW = dt.timedelta(hours=2)
 
 
 @dataclass(frozen=True, slots=True)
@@ -140,11 +149,15 @@ class Dialogue:
             now=self._clock.now(),
         )  # fmt: skip
 
+    def knows_button(self, data: str | None) -> bool:
+        """Whether `data` is a button this dialogue made (forged or stale data is not)."""
+        return parse_button(data, self._topics, frozenset(calc_flows.FLOWS)) is not None
+
     async def handle_button(self, who: UserRef, data: str | None) -> Reply:
         """A pressed button. Forged or stale data gets a polite answer and changes nothing."""
         button = parse_button(data, self._topics, frozenset(calc_flows.FLOWS))
         if button is None:
-            return Reply(blocks=(STALE_BUTTON_TEXT,))
+            return Reply(blocks=(STALE_BUTTON_TEXT,), stale=True)
         topic = button.arg if button.arg in self._topics else None
         if button.kind == "answer" and topic is not None:
             action = Action.ANSWER if self._catalog.action(topic) == "answer" else Action.SMALLTALK
@@ -155,17 +168,33 @@ class Dialogue:
         if button.kind == "helpful":
             return Reply(blocks=("谢谢你的反馈！还有别的问题随时问我。",))
         if button.kind == "unhelpful":
-            return Reply(
-                blocks=("抱歉没帮上忙。可以换个说法再问一次，或者让工作人员来帮你：",),
-                choices=self._compose.role_buttons(),
-            )
+            if self._note_unhelpful(who, topic) >= OFFER_AFTER_UNHELPFUL:
+                return Reply(blocks=(OFFER_TEXT,), choices=self._compose.role_buttons(offer=True))
+            return Reply(blocks=(UNHELPFUL_TEXT,), choices=(HUMAN_BUTTON,))
         if button.kind == "calc" and button.arg in calc_flows.FLOWS:
             step = calc_flows.start(button.arg)
             self._store_state(who, _state_json(step))
             return self._compose.calc_step(step)
-        if button.kind == "human":
-            return self._request_human(who, button.arg)
-        return Reply(blocks=(STALE_BUTTON_TEXT,))
+        if button.kind in ("human", "offer"):
+            reason = "offer" if button.kind == "offer" else "button"
+            return self.request_human(who, button.arg, reason=reason)
+        if button.kind in ("quit", "value"):
+            return self._calculator_button(who, button.arg if button.kind == "value" else None)
+        return Reply(blocks=(STALE_BUTTON_TEXT,), stale=True)
+
+    def _calculator_button(self, who: UserRef, value: str | None) -> Reply:
+        """ "不算了" (value None) or a quick answer; stale when no calculator waits for it."""
+        now = self._clock.now()
+        with self._uow() as session:
+            user = Users(session).get_or_create(who.channel, who.external_ref, now)
+            stored = States(session).get(user, now, FLOW_MAX_AGE)
+            flow = calc_flows.FlowState.from_json(stored) if stored else None
+            slot = calc_flows.current_slot(flow) if flow is not None else None
+            if flow is None or slot is None or (value is not None and value not in slot.quick):
+                return Reply(blocks=(STALE_BUTTON_TEXT,), stale=True)
+            step = calc_flows.advance(flow, value if value is not None else "取消")
+            States(session).put(user, _state_json(step), now)
+        return self._compose.calc_step(step)
 
     def _store_state(self, who: UserRef, state: dict[str, Any] | None) -> None:
         now = self._clock.now()
@@ -173,17 +202,38 @@ class Dialogue:
             user = Users(session).get_or_create(who.channel, who.external_ref, now)
             States(session).put(user, state, now)
 
-    def _request_human(self, who: UserRef, role: str | None) -> Reply:
+    def _note_unhelpful(self, who: UserRef, topic: str | None) -> int:
+        """Record a "没帮助" press; return how many answers did not help lately (within
+        `OFFER_WINDOW`, and since the courier last talked with a person)."""
+        now = self._clock.now()
+        with self._uow() as session:
+            user = Users(session).get_or_create(who.channel, who.external_ref, now)
+            messages = Messages(session)
+            messages.record(user, "in", UNHELPFUL_MARK, now, topic=topic, action="unhelpful")
+            count = 0
+            for row in reversed(messages.recent(user, limit=30)):
+                if row.created_at < now - OFFER_WINDOW or row.action in ("relay", "staff"):
+                    break
+                count += row.action == "unhelpful"
+        return count
+
+    def request_human(
+        self, who: UserRef, role: str | None = None, *, reason: str = "button"
+    ) -> Reply:
+        """Ask for a person: without a role, let the courier pick one; with one, open a case.
+        `reason`: "button" (the courier asked) or "offer" (they accepted the bot's offer)."""
         if role is None:
             return Reply(
                 blocks=("好的，我来请工作人员。你想找哪一类？",),
-                choices=self._compose.role_buttons(),
+                choices=self._compose.role_buttons(offer=reason == "offer"),
                 action=Action.HANDOFF,
             )
         now = self._clock.now()
         with self._uow() as session:
             user = Users(session).get_or_create(who.channel, who.external_ref, now)
-            open_case(session, user, reason="button", role=role, now=now)
+            recent = Messages(session).recent(user, limit=10)
+            topic = next((m.topic for m in reversed(recent) if m.topic), None)
+            open_case(session, user, reason=reason, role=role, topic=topic, now=now)
         return Reply(
             blocks=(
                 f"已经帮你登记，请{ROLE_LABELS[role]}的工作人员来。"

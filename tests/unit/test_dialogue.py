@@ -209,3 +209,47 @@ async def test_a_named_county_gets_its_local_office_line(
     dialogue, _ = make_dialogue(tmp_path, catalog, clock, parser)
     reply = await dialogue.handle_text(WHO, "我在襄垣送件 老板欠薪")
     assert reply is not None and "你在襄垣县" in reply.plain() and "襄垣县人社局" in reply.plain()
+
+
+async def test_two_answers_that_did_not_help_bring_an_offer_of_a_person(
+    tmp_path: Path, catalog: Catalog, clock: FixedClock
+) -> None:
+    parser = ScriptedParser({"老板拖了两个月工资": [("wages.arrears", 0.93)]})
+    dialogue, uow = make_dialogue(tmp_path, catalog, clock, parser)
+    await dialogue.handle_text(WHO, "老板拖了两个月工资")
+    first = await dialogue.handle_button(WHO, "n:wages.arrears")
+    assert [c.data for c in first.choices] == ["h"]  # rephrase, or ask for a person
+    second = await dialogue.handle_button(WHO, "n:wages.arrears")
+    assert "工作人员" in second.plain()
+    assert [c.data for c in second.choices] == ["o:legal", "o:counselling", "o:union"]
+    accepted = await dialogue.handle_button(WHO, "o:legal")
+    assert accepted.action is Action.HANDOFF and "法律援助" in accepted.plain()
+    with uow() as session:
+        case = session.scalars(select(HandoffCase)).one()
+        assert (case.reason, case.role, case.topic) == ("offer", "legal", "wages.arrears")
+
+
+async def test_unhelpful_presses_long_ago_do_not_count(
+    tmp_path: Path, catalog: Catalog, clock: FixedClock
+) -> None:
+    dialogue, _ = make_dialogue(tmp_path, catalog, clock, ScriptedParser())
+    await dialogue.handle_button(WHO, "n:wages.arrears")
+    clock.advance(hours=3)
+    again = await dialogue.handle_button(WHO, "n:wages.arrears")
+    assert [c.data for c in again.choices] == ["h"]
+
+
+async def test_a_low_confidence_turn_offers_a_person(
+    tmp_path: Path, catalog: Catalog, clock: FixedClock
+) -> None:
+    parser = ScriptedParser({"那个事咋整": [("wages.arrears", 0.05)]})
+    dialogue, uow = make_dialogue(tmp_path, catalog, clock, parser)
+    reply = await dialogue.handle_text(WHO, "那个事咋整")
+    assert reply is not None and reply.action is Action.FALLBACK
+    assert [c.data for c in reply.choices] == ["o"]
+    roles = await dialogue.handle_button(WHO, "o")
+    assert [c.data for c in roles.choices] == ["o:legal", "o:counselling", "o:union"]
+    await dialogue.handle_button(WHO, "o:union")
+    with uow() as session:
+        case = session.scalars(select(HandoffCase)).one()
+        assert (case.reason, case.role) == ("offer", "union")

@@ -30,8 +30,11 @@ def test_fingerprint_changes_with_the_data(tmp_path: Path) -> None:
 
 
 def test_heldout_is_disjoint_from_training() -> None:
-    trained = {text for entry in load_entries().values() for text in entry.examples}
+    def key(text: str) -> str:  # the loader folds spaces between Chinese characters
+        return "".join(text.split())
+
+    trained = {key(text) for entry in load_entries().values() for text in entry.examples}
     items = heldout_items()
     assert items
     assert {item["topic"] for item in items} <= set(load_topics())
-    assert [item["text"] for item in items if item["text"] in trained] == []
+    assert [item["text"] for item in items if key(item["text"]) in trained] == []

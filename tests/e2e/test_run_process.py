@@ -1,0 +1,100 @@
+"""`courier-aid run` as its own process, as `make run` starts it, killed and started again."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from bot.settings import PROJECT_ROOT
+from tests.e2e.conftest import TOKEN, Courier, button_data
+from tests.standin.bot_api import BotAPIStandin
+
+pytestmark = pytest.mark.integration
+
+COURIER_AID = PROJECT_ROOT / ".venv" / "bin" / "courier-aid"
+
+
+class BotProcess:
+    def __init__(self, api: BotAPIStandin, nlu_url: str, workdir: Path) -> None:
+        self._env = {
+            **os.environ,
+            "TELEGRAM_BOT_TOKEN": TOKEN,
+            "TELEGRAM_API_BASE_URL": api.root,
+            "NLU_URL": nlu_url,  # the session's server: `run` uses it instead of starting one
+            "DATABASE_URL": f"sqlite:///{workdir / 'run.db'}",
+        }
+        self._workdir = workdir
+        self._api = api
+        self.process: subprocess.Popen[bytes] | None = None
+
+    async def start(self) -> None:
+        polls = len(self._api.calls_to("getUpdates"))
+        self.process = subprocess.Popen(
+            [str(COURIER_AID), "run"],
+            env=self._env,
+            cwd=self._workdir,
+            stdout=subprocess.DEVNULL,
+            stderr=(self._workdir / "bot.err").open("ab"),
+        )
+        await self._api.wait_for(
+            lambda c: c.method == "getUpdates" and len(self._api.calls_to("getUpdates")) > polls,
+            timeout=120,
+        )
+
+    async def stop(self, sig: signal.Signals = signal.SIGTERM) -> int:
+        assert self.process is not None
+        self.process.send_signal(sig)
+        code = await asyncio.to_thread(self.process.wait, 30)
+        self.process = None
+        return code
+
+
+@pytest.fixture
+def bot_process(api: BotAPIStandin, nlu_url: str, tmp_path: Path) -> Iterator[BotProcess]:
+    process = BotProcess(api, nlu_url, tmp_path)
+    yield process
+    if process.process is not None:
+        process.process.kill()
+        process.process.wait()
+
+
+async def test_run_answers_and_stops_cleanly_on_sigterm(
+    api: BotAPIStandin, bot_process: BotProcess
+) -> None:
+    await bot_process.start()
+    courier = Courier(api, 2001)
+    await courier.agree()
+    [answer] = await courier.say("老板两个月没发工资了怎么办")
+    assert "d:wages.arrears" in button_data(answer)
+    assert {c["command"] for c in api.commands[("default", "")]} >= {"start", "forget"}
+    assert await bot_process.stop() == 0
+
+
+async def test_killed_mid_calculator_restarts_without_answering_anything_twice(
+    api: BotAPIStandin, bot_process: BotProcess
+) -> None:
+    await bot_process.start()
+    courier = Courier(api, 2002)
+    await courier.agree()
+    await courier.say("帮我算经济补偿")
+    wage_update = api.send_text(courier.id, "5000")
+    sent = await api.wait_for_messages(courier.id, 4)
+    months = sent[-1]
+    assert "干了多久" in (months.plain_text or "")
+    # Killed hard: PTB cannot confirm the last updates, so Telegram delivers them again.
+    await bot_process.stop(signal.SIGKILL)
+    api.redeliver(wage_update)
+    await bot_process.start()
+
+    [result] = await courier.say("一年半")
+    text = (result.plain_text or "").replace(",", "")
+    assert "10000" in text  # a year and a half counts as two years: two months' wage of 5000
+    asked = [m for m in api.sent_messages(courier.id) if "干了多久" in (m.plain_text or "")]
+    assert len(asked) == 1  # the redelivered "5000" was not handled a second time
+    assert await bot_process.stop() == 0
