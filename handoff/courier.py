@@ -22,9 +22,13 @@ def case_of(ctx: Ctx, courier: ChatRef, case_id: int) -> HandoffCase | None:
     return case
 
 
-def cancel(ctx: Ctx, courier: ChatRef) -> Outcome:
+def cancel(ctx: Ctx, courier: ChatRef, case_id: int | None = None) -> Outcome:
+    """/cancel (any open case) or the 取消等待 button of one case (`case_id`): an old button
+    never cancels a newer case."""
     user = Users(ctx.session).get(courier.channel, courier.ref)
     case = open_case_of(ctx.session, user.id) if user is not None else None
+    if case_id is not None and (case is None or case.id != case_id):
+        return Outcome(toast=STALE)
     if case is None:
         return Outcome((Notice(courier, ctx.text.courier("nothing_to_cancel")),))
     if case.status == "claimed":

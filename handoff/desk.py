@@ -9,6 +9,7 @@ from html import escape
 
 from sqlalchemy import select
 
+from bot.core.privacy import mask_personal_numbers
 from handoff import announce
 from handoff.buttons import Press
 from handoff.canned import CANNED, canned_text
@@ -145,9 +146,10 @@ def close(ctx: Ctx, staff: Staff, case: HandoffCase, note: str) -> Outcome:
     note = " ".join(note.split())
     if not note:
         return Outcome((Notice(chat, ctx.text.staff("need_note")),))
-    case.status, case.closed_at, case.close_note = "closed", ctx.now, note[:500]
+    case.status, case.closed_at = "closed", ctx.now
+    case.close_note = mask_personal_numbers(note[:500])
     drop_focus_on(ctx, staff, case)
-    ctx.audit(staff, "close", case, note[:200])
+    ctx.audit(staff, "close", case)  # the note stays with the case, which /forget deletes
     rate = tuple(Button(str(n), Press("rate", case.id, n).encode()) for n in range(1, 6))
     sends: list[Outgoing] = list(ctx.card_edits(case, state="closed", holder=staff))
     sends.append(

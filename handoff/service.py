@@ -108,7 +108,7 @@ class HandoffService:
             if press.kind == "same_person":
                 return courier.same_person(ctx, who, press.case_id, press.value == 1)
             if press.kind == "cancel":
-                return courier.cancel(ctx, who)
+                return courier.cancel(ctx, who, press.case_id)
             staff = self._staff_or_deny(ctx, who, press.kind)
             if staff is None:
                 return Outcome(toast="只有登记过的工作人员可以操作")
@@ -182,7 +182,8 @@ class HandoffService:
         staff = active_staff(ctx.session, who)
         if staff is None:
             write_audit(
-                ctx.session, actor=f"{who.channel}:{who.ref}", action="denied",
+                # Not the chat id: it may be a courier's, and an audit row outlives /forget.
+                ctx.session, actor=f"{who.channel}:unregistered", action="denied",
                 detail=action[:100], now=ctx.now,
             )  # fmt: skip
             log.warning("handoff action %r by a chat that is not registered staff", action)

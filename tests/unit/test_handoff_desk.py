@@ -159,11 +159,13 @@ def test_only_registered_staff_act_and_everything_is_audited(
         rows = session.scalars(select(StaffAudit).order_by(StaffAudit.id)).all()
     actions = [(r.actor.split()[0], r.action) for r in rows if r.action != "staff_add"]
     assert actions == [
-        ("telegram:999", "denied"), ("telegram:999", "denied"),
+        ("telegram:unregistered", "denied"), ("telegram:unregistered", "denied"),
         (f"staff#{desk.staff_ids['小李']}", "claim"), (f"staff#{desk.staff_ids['小李']}", "relay"),
         (f"staff#{desk.staff_ids['小李']}", "close"),
     ]  # fmt: skip
-    assert "你好" not in " ".join(r.detail for r in rows)  # no courier or staff words in it
+    details = " ".join(r.detail for r in rows)
+    assert "你好" not in details and "好了" not in details  # no courier or staff words in it
+    assert "999" not in " ".join(r.actor for r in rows)  # nor a chat id that may be a courier's
 
 
 def test_removing_a_staff_member_puts_their_cases_back_in_the_queue(

@@ -155,3 +155,58 @@ async def test_at_most_once_sends_retry_only_what_surely_did_not_get_through() -
     assert await limiter.process_request(answer, (), {}, "sendMessage", {"chat_id": 6}, None)
     assert answer.calls == 2
     await limiter.shutdown()
+
+
+def _text_update(update_id: int, chat_id: int, text: str) -> Update:
+    chat = Chat(chat_id, "private")
+    message = Message(update_id, dt.datetime(2026, 11, 29, tzinfo=dt.UTC), chat, text=text)
+    return Update(update_id, message=message)
+
+
+async def test_a_crisis_message_skips_its_chats_backlog() -> None:
+    processor = PerChatProcessor(4)
+    done: list[str] = []
+    release = asyncio.Event()
+
+    async def slow(name: str) -> None:
+        await release.wait()
+        done.append(name)
+
+    async def quick(name: str) -> None:
+        done.append(name)
+
+    async with processor:
+        backlog = [
+            asyncio.create_task(
+                processor.process_update(_text_update(i, 9, "问个事"), slow(f"q{i}"))
+            )
+            for i in range(3)
+        ]
+        await asyncio.sleep(0)
+        await processor.process_update(_text_update(9, 9, "我不想活了"), quick("crisis"))
+        assert done == ["crisis"]  # answered while three earlier messages still wait
+        release.set()
+        await asyncio.gather(*backlog)
+
+
+async def test_one_flooding_chat_does_not_hold_the_slots_other_chats_need() -> None:
+    processor = PerChatProcessor(2)
+    release = asyncio.Event()
+    done: list[str] = []
+
+    async def slow() -> None:
+        await release.wait()
+
+    async def quick() -> None:
+        done.append("other chat")
+
+    async with processor:
+        flood = [
+            asyncio.create_task(processor.process_update(_text_update(i, 5, "hi"), slow()))
+            for i in range(10)
+        ]
+        await asyncio.sleep(0)
+        await asyncio.wait_for(processor.process_update(_text_update(99, 6, "hi"), quick()), 1)
+        assert done == ["other chat"]
+        release.set()
+        await asyncio.gather(*flood)

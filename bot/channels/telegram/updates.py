@@ -21,6 +21,7 @@ from sqlalchemy.exc import IntegrityError
 from telegram import Update
 from telegram.ext import BaseUpdateProcessor
 
+from bot.core.understanding import Understanding
 from storage.db import UnitOfWork
 from storage.models import ProcessedUpdate
 
@@ -31,23 +32,37 @@ def chat_key(update: object) -> int | None:
     return None
 
 
+def _text_of(update: object) -> str:
+    if isinstance(update, Update) and update.effective_message is not None:
+        message = update.effective_message
+        return message.text or message.caption or ""
+    return ""
+
+
 class PerChatProcessor(BaseUpdateProcessor):
-    """Up to `max_concurrent_updates` updates at once; those of one chat strictly in order."""
+    """Up to `max_concurrent_updates` updates at once; those of one chat strictly in order.
+
+    The chat's lock is taken before a concurrency slot, so one flooding chat queues behind its
+    own lock without holding slots every other chat needs. A message the crisis check flags
+    skips its chat's queue: the hotlines never wait behind a backlog.
+    """
 
     def __init__(self, max_concurrent_updates: int = 64) -> None:
-        super().__init__(max_concurrent_updates)
+        super().__init__(2**31 - 1)  # PTB's own cap would be taken before the chat lock
+        self._slots = asyncio.Semaphore(max_concurrent_updates)
         self._locks: dict[int, asyncio.Lock] = {}
         self._waiting: dict[int, int] = {}
 
     async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
         key = chat_key(update)
-        if key is None:
-            await coroutine
+        if key is None or Understanding.crisis_in(_text_of(update)) is not None:
+            async with self._slots:
+                await coroutine
             return
         lock = self._locks.setdefault(key, asyncio.Lock())
         self._waiting[key] = self._waiting.get(key, 0) + 1
         try:
-            async with lock:
+            async with lock, self._slots:
                 await coroutine
         finally:
             self._waiting[key] -= 1
