@@ -9,15 +9,18 @@ stand-in plus the couriers. Each courier agrees to the terms, then sends questio
 message every `couriers / rate` seconds, so the flood guard never fires.
 
 Reported: messages handled per second, time from update to first reply (p50/p95/p99), how many
-got no reply, and the peak memory of the bot and of the Rasa server. Telegram's own limit of
-about 30 messages a second is lifted for the bot here (TELEGRAM_OVERALL_RATE), because the
-question is whether the bot itself keeps up; the limiter is tested in the e2e tests.
+got no reply, and the peak memory of the bot and of the Rasa server. `--nlu offline` leaves Rasa
+out (the bot's offline matcher answers, as when Rasa is down) to show what the bot alone holds.
+Telegram's own limit of about 30 messages a second is lifted for the bot here
+(TELEGRAM_OVERALL_RATE), because the question is whether the bot itself keeps up; the limiter is
+tested in the e2e tests.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import datetime as dt
 import json
 import os
@@ -114,24 +117,34 @@ async def drain(api: BotAPIStandin, updates: set[int], timeout: float) -> None:
         await asyncio.sleep(0.2)
 
 
-async def run(args: argparse.Namespace) -> dict[str, Any]:
+class NoServer(contextlib.nullcontext[None]):
+    pid: int | None = None
+
+
+def nlu_server(args: argparse.Namespace, nlu_url: str) -> RasaServer | NoServer:
+    if args.nlu == "offline":
+        return NoServer()  # nothing listens at nlu_url: the bot's offline matcher answers
     settings = Settings()
-    nlu_url = f"http://127.0.0.1:{free_port()}"
     model = train(
         load_entries().values(),
         build_dir=settings.build_dir,
         models_dir=settings.models_dir,
         rasa_venv=settings.rasa_venv,
     )
-    server = RasaServer(
+    return RasaServer(
         rasa_venv=settings.rasa_venv,
         model=model,
         nlu_url=nlu_url,
         log_file=settings.build_dir / "rasa-bench-server.log",
     )
+
+
+async def run(args: argparse.Namespace) -> dict[str, Any]:
+    nlu_url = f"http://127.0.0.1:{free_port()}"
+    server = nlu_server(args, nlu_url)
     couriers = [FIRST_COURIER + i for i in range(args.couriers)]
     with tempfile.TemporaryDirectory(prefix="courier-aid-bench-") as tmp, server:
-        assert is_ready(nlu_url) and server.pid is not None
+        assert args.nlu == "offline" or is_ready(nlu_url)
         workdir = Path(tmp)
         async with BotAPIStandin(token=TOKEN) as api:
             bot = start_bot(api, nlu_url, workdir)
@@ -154,7 +167,7 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
                     lat.injected_at for lat in api.reply_latencies() if lat.update_id in updates
                 )
                 bot_peak = peak_rss_mib(bot.pid)
-                rasa_peak = peak_rss_mib(server.pid)
+                rasa_peak = peak_rss_mib(server.pid) if server.pid is not None else None
             finally:
                 bot.send_signal(signal.SIGTERM)
                 try:
@@ -169,6 +182,7 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
         "when": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         "machine": machine(),
         "couriers": args.couriers,
+        "nlu": args.nlu,
         "offered_rate_per_s": args.rate,
         "load_seconds": round(duration, 2),
         "messages_sent": len(updates),
@@ -195,6 +209,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--couriers", type=int, default=300)
     parser.add_argument("--rate", type=float, default=100.0, help="messages a second offered")
     parser.add_argument("--seconds", type=float, default=30.0)
+    parser.add_argument("--nlu", choices=("rasa", "offline"), default="rasa")
     parser.add_argument("--out", type=Path, default=RESULTS / "bot.json")
     args = parser.parse_args(argv)
     if args.couriers / args.rate < 1.25:
@@ -209,7 +224,7 @@ def main(argv: list[str] | None = None) -> int:
         f"{result['handled_per_s']}/s (offered {args.rate}/s); "
         f"update→reply p50 {lat['p50']} ms, p95 {lat['p95']} ms, p99 {lat['p99']} ms; "
         f"peak memory bot {mem['bot']} MiB, Rasa {mem['rasa']} MiB "
-        f"({result['machine']['cpus']} CPUs) → {args.out}"
+        f"({result['machine']['cpus']} CPUs, NLU {args.nlu}) → {args.out}"
     )
     return 0 if result["messages_unanswered"] == 0 else 1
 

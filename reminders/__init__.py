@@ -13,5 +13,4 @@ commands to `CourierEvents`, `commands.run_admin_text` and `ReminderService`. In
   SQLAlchemy job store; decisions from the database and an injected clock).
 - `personal`, `zh_dates`: a courier's own deadline reminders (work-injury claim, arbitration).
 - `texts` (+ templates/), `courier`, `commands`: messages, courier replies, `event` commands.
-- `bench`: `python -m reminders.bench`, the broadcast figures for `make bench`.
 """

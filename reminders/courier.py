@@ -112,11 +112,11 @@ class CourierEvents:
         if action == "pr" and arg in {kind.value for kind in DeadlineKind}:
             return self.deadline_question(DeadlineKind(arg))
         if action not in ("on", "off"):
-            return Reply(blocks=(STALE,))
+            return Reply(blocks=(STALE,), stale=True)
         now = self._clock.now()
         with self._uow() as session:
             if action == "on" and arg not in available_tags(session, now, self._config.tags):
-                return Reply(blocks=(STALE,))
+                return Reply(blocks=(STALE,), stale=True)
             user = Users(session).get_or_create(channel, external_ref, now)
             if action == "on":
                 subscribe(session, user.id, arg, now)

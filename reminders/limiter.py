@@ -6,6 +6,8 @@ Two rules together. Sends are spaced 1/rate apart (a token bucket holding one to
 with `tolerance` seconds of slack so a send that woke up late does not lose its slot for good;
 and a hard cap: never more than `rate` sends in the last second (a window of send times).
 The spacing keeps the flow smooth, the cap makes the limit hold in every one-second window.
+`window` longer than a second leaves room for the hop to the server: a send is counted when it
+leaves, the server counts it when it arrives, and arrival delays vary (see the Telegram sender).
 Acquisitions are served in order under one lock; a flood-control answer pauses everyone.
 """
 
@@ -41,13 +43,15 @@ class RateLimiter:
         rate: float = 25.0,
         *,
         chat_interval: float = 1.0,
+        window: float = 1.0,
         tolerance: float | None = None,
         time_source: TimeSource = time.monotonic,
         sleep: Sleep = asyncio.sleep,
     ) -> None:
-        if rate < 1:
-            raise ValueError("rate must be at least 1 message a second")
-        self.interval = 1.0 / rate
+        if rate < 1 or window < 1.0:
+            raise ValueError("rate must be at least 1 message a second, window at least 1 s")
+        self.window = window  # at most `rate` sends in any `window` seconds
+        self.interval = window / rate
         self.tolerance = self.interval if tolerance is None else tolerance
         self.chat_interval = chat_interval
         self.time = time_source
@@ -97,7 +101,7 @@ class RateLimiter:
     def _window_ready(self) -> float:
         if len(self._recent) < (self._recent.maxlen or 1):
             return 0.0
-        return self._recent[0] + 1.0
+        return self._recent[0] + self.window
 
     def _forget_old(self, now: float) -> None:
         if len(self._next_chat) > 4096:

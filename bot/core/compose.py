@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+from collections.abc import Callable
 
 from bot.core import calc_flows
 from bot.core.buttons import ROLES, ButtonData, Kind
@@ -23,6 +24,12 @@ CALCULATORS_FOR_TOPIC = {
     "contract.written": ("double_wages",),
     "wages.overtime": ("overtime",),
 }
+# Buttons a feature outside the core adds under the answer to a topic (e.g. a deadline reminder).
+ExtraButtons = Callable[[str], tuple[Choice, ...]]
+
+
+def _no_extra_buttons(_topic: str) -> tuple[Choice, ...]:
+    return ()
 
 
 def _reply(
@@ -47,6 +54,7 @@ class Composer:
     def __init__(self, catalog: Catalog, renderer: Renderer) -> None:
         self._catalog = catalog
         self._renderer = renderer
+        self.extra_buttons: ExtraButtons = _no_extra_buttons
 
     def decision(self, decision: Decision, *, place: str | None = None) -> Reply:
         """`place`: a Changzhi district or county the courier named, for the local office line."""
@@ -124,6 +132,7 @@ class Composer:
         )
         return (
             *calculators,
+            *self.extra_buttons(topic),
             Choice("详细说明", ButtonData("detail", topic).encode()),
             Choice("有帮助", ButtonData("helpful", topic).encode()),
             Choice("没帮助", ButtonData("unhelpful", topic).encode()),

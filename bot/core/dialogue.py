@@ -1,7 +1,8 @@
 """The dialogue: one courier message (or button) in, one `Reply` out. Channel-independent.
 
-For every text: the crisis check first (no NLU needed); then a running calculator takes the
-answer, or a calculator is started, or NLU and the policy decide. Messages are recorded
+For every text: the crisis check first (no NLU needed); then the answer to a question a feature
+asked (a "prompt", see `add_prompt`) or a running calculator takes it, or a calculator is
+started, or NLU and the policy decide. Messages are recorded
 idempotently when the channel gives a dedupe key; calculator state is stored between turns.
 """
 
@@ -12,14 +13,14 @@ import logging
 from collections.abc import Callable
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy.orm import Session
 
 from bot.clock import Clock
 from bot.core import calc_flows
 from bot.core.buttons import parse_button
-from bot.core.compose import HUMAN_BUTTON, ROLE_LABELS, Composer
+from bot.core.compose import HUMAN_BUTTON, ROLE_LABELS, Composer, ExtraButtons
 from bot.core.normalize import has_meaningful_text, normalize
 from bot.core.policy import Decision
 from bot.core.privacy import mask_personal_numbers
@@ -65,6 +66,20 @@ class UserRef:
     external_ref: str
 
 
+class PromptAnswer(Protocol):
+    """What a prompt handler makes of the courier's text; `done` False: keep waiting for it."""
+
+    @property
+    def reply(self) -> Reply: ...
+
+    @property
+    def done(self) -> bool: ...
+
+
+# (who, their text, the prompt's argument) -> the answer; see `Dialogue.add_prompt`.
+PromptHandler = Callable[[UserRef, str, str], PromptAnswer]
+
+
 class Dialogue:
     def __init__(
         self,
@@ -81,6 +96,26 @@ class Dialogue:
         self._uow = uow
         self._clock = clock
         self._topics = set(catalog.topics)
+        self._prompts: dict[str, PromptHandler] = {}
+
+    # --- extension points for features outside the core (reminders, ...) --------------------
+
+    def offer_under_answers(self, buttons: ExtraButtons) -> None:
+        """Add `buttons(topic)` under every answer (before "详细说明")."""
+        self._compose.extra_buttons = buttons
+
+    def add_prompt(self, name: str, handler: PromptHandler) -> None:
+        """After `expect(who, name, arg)`, the courier's next text goes to `handler` (the crisis
+        check still first) until it answers done. A second text it cannot use ends the wait and
+        is answered as usual: the courier has moved on to another question."""
+        self._prompts[name] = handler
+
+    def expect(self, who: UserRef, name: str, arg: str = "") -> None:
+        """The courier was just asked something that `name`'s handler will take (replaces a
+        running calculator; expires like one)."""
+        if name not in self._prompts:
+            raise KeyError(f"no prompt handler {name!r}")
+        self._store_state(who, {"prompt": name, "arg": arg})
 
     async def handle_text(
         self, who: UserRef, text: str, *, dedupe_key: str | None = None
@@ -93,7 +128,7 @@ class Dialogue:
                 return None
             state = States(session).get(user, now, FLOW_MAX_AGE)
         stripped = text.strip()[:CRISIS_SCAN_CHARS]
-        outcome = await self._respond(stripped, state)
+        outcome = await self._respond(who, stripped, state)
         reply = outcome.reply
         with self._uow() as session:
             user = Users(session).get_or_create(who.channel, who.external_ref, now)
@@ -115,7 +150,7 @@ class Dialogue:
         )  # fmt: skip
         return reply
 
-    async def _respond(self, text: str, state: dict[str, Any] | None) -> _Outcome:
+    async def _respond(self, who: UserRef, text: str, state: dict[str, Any] | None) -> _Outcome:
         if not text:
             return _Outcome(Reply(blocks=(EMPTY_TEXT,), action=Action.FALLBACK))
         crisis = self._understanding.crisis_in(text)
@@ -125,6 +160,13 @@ class Dialogue:
         if not has_meaningful_text(text):
             return _Outcome(Reply(blocks=(NO_WORDS_TEXT,), action=Action.FALLBACK))
         clean = normalize(text)
+        handler = self._prompts.get(str(state.get("prompt"))) if state else None
+        if state and handler is not None:
+            answer = handler(who, clean, str(state.get("arg") or ""))
+            if answer.done:
+                return _Outcome(answer.reply, None, True, None)
+            if not state.get("missed"):
+                return _Outcome(answer.reply, None, True, {**state, "missed": True})
         flow = calc_flows.FlowState.from_json(state) if state else None
         if flow is not None:
             step = calc_flows.advance(flow, clean)
@@ -136,7 +178,7 @@ class Dialogue:
             return _Outcome(self._compose.calc_step(step), None, True, _state_json(step))
         decision = await self._understanding.interpret(clean)  # crisis checked above
         reply = self._compose.decision(decision, place=find_place(clean))
-        return _Outcome(reply, decision, set_state=flow is not None)
+        return _Outcome(reply, decision, set_state=state is not None)  # a flow or prompt ends
 
     def _open_case_if_asked(
         self, session: Session, user: User, reply: Reply, decision: Decision | None

@@ -355,3 +355,46 @@ async def test_a_failure_inside_the_bot_gets_a_kind_message_and_is_logged(
     assert "老板不给工资" not in caplog.text
     [answer] = await courier.say(ARREARS)  # and the bot goes on
     assert "d:wages.arrears" in button_data(answer)
+
+
+async def test_crisis_words_after_a_command_still_get_the_hotlines(
+    api: BotAPIStandin, bot: TelegramApp
+) -> None:
+    courier = Courier(api, 1020)
+    [reply] = await courier.say("/human 我不想活了")
+    for line in ("12356", "12355", "110", "120"):
+        assert line in (reply.plain_text or "")
+
+
+async def test_in_a_group_the_bot_points_to_a_private_chat_and_never_ignores_a_crisis(
+    api: BotAPIStandin, bot: TelegramApp
+) -> None:
+    group = -100_777
+    api.send_in_group(group, 1021, "今天单好多")  # chatter: not addressed to the bot
+    api.send_in_group(group, 1021, "/start")
+    [pointer] = await api.wait_for_messages(group, 1)
+    assert pointer.plain_text == texts.GROUP_ONLY_PRIVATE
+    api.send_in_group(group, 1022, "我真的不想活了")
+    [_, crisis] = await api.wait_for_messages(group, 2)
+    assert "12356" in (crisis.plain_text or "") and "110" in (crisis.plain_text or "")
+    assert len(api.sent_messages(group)) == 2
+
+
+async def test_an_edited_message_is_not_answered_again(
+    api: BotAPIStandin, bot: TelegramApp
+) -> None:
+    courier = Courier(api, 1023)
+    await courier.agree()
+    await courier.say(ARREARS)
+    before = len(api.sent_messages(courier.id))
+    message = {
+        "message_id": 99,
+        "date": 1_790_000_000,
+        "edit_date": 1_790_000_060,
+        "chat": {"id": courier.id, "type": "private", "first_name": "小王"},
+        "from": {"id": courier.id, "is_bot": False, "first_name": "小王"},
+        "text": ARREARS + "？",
+    }
+    api.push_raw({"edited_message": message})
+    await courier.say("谢谢")
+    assert len(api.sent_messages(courier.id)) == before + 1  # only the answer to 谢谢

@@ -10,8 +10,8 @@ from sqlalchemy import select
 
 from bot.app import make_policy
 from bot.clock import FixedClock
-from bot.core.dialogue import Dialogue, UserRef
-from bot.core.replies import Action
+from bot.core.dialogue import Dialogue, PromptHandler, UserRef
+from bot.core.replies import Action, Choice, Reply
 from bot.core.understanding import Understanding
 from bot.settings import Settings
 from knowledge.catalog import Catalog
@@ -253,3 +253,76 @@ async def test_a_low_confidence_turn_offers_a_person(
     with uow() as session:
         case = session.scalars(select(HandoffCase)).one()
         assert (case.reason, case.role) == ("offer", "union")
+
+
+class _DateAnswer:
+    """A prompt handler's answer (what reminders.courier.DeadlineAnswer provides)."""
+
+    def __init__(self, reply: Reply, done: bool) -> None:
+        self.reply, self.done = reply, done
+
+
+def _date_prompt(calls: list[tuple[str, str]]) -> PromptHandler:
+    def handle(who: UserRef, text: str, arg: str) -> _DateAnswer:
+        calls.append((text, arg))
+        done = text.startswith("3月")
+        return _DateAnswer(Reply(blocks=("记下了" if done else "没看懂日期",)), done)
+
+    return handle
+
+
+async def test_extra_buttons_go_under_answers_of_their_topic(
+    tmp_path: Path, catalog: Catalog, clock: FixedClock
+) -> None:
+    parser = ScriptedParser({"老板拖了两个月工资": [("wages.arrears", 0.93)]})
+    dialogue, _ = make_dialogue(tmp_path, catalog, clock, parser)
+    dialogue.offer_under_answers(
+        lambda topic: (Choice("⏰ 提醒我", "ev:pr:x"),) if topic == "wages.arrears" else ()
+    )
+    reply = await dialogue.handle_text(WHO, "老板拖了两个月工资")
+    assert reply is not None
+    assert [c.label for c in reply.choices] == [
+        "⏰ 提醒我",
+        "详细说明",
+        "有帮助",
+        "没帮助",
+        "找真人",
+    ]
+
+
+async def test_a_prompt_takes_the_next_text_until_done(
+    tmp_path: Path, catalog: Catalog, clock: FixedClock
+) -> None:
+    parser = ScriptedParser()
+    dialogue, _ = make_dialogue(tmp_path, catalog, clock, parser)
+    calls: list[tuple[str, str]] = []
+    dialogue.add_prompt("date", _date_prompt(calls))
+    dialogue.expect(WHO, "date", "work_injury")
+    first = await dialogue.handle_text(WHO, "不记得了")
+    assert first is not None and first.plain() == "没看懂日期"
+    done = await dialogue.handle_text(WHO, "３月５号")  # normalised (full width folded) first
+    assert done is not None and done.plain() == "记下了"
+    assert calls == [("不记得了", "work_injury"), ("3月5号", "work_injury")]
+    assert parser.calls == []
+    await dialogue.handle_text(WHO, "3月6号")  # the prompt is over: NLU answers
+    assert parser.calls == ["3月6号"] and len(calls) == 2
+
+
+async def test_a_prompt_gives_way_to_a_crisis_and_to_a_second_unusable_text(
+    tmp_path: Path, catalog: Catalog, clock: FixedClock
+) -> None:
+    parser = ScriptedParser({"工伤怎么认定": [("injury.recognition", 0.9)]})
+    dialogue, _ = make_dialogue(tmp_path, catalog, clock, parser)
+    calls: list[tuple[str, str]] = []
+    dialogue.add_prompt("date", _date_prompt(calls))
+    dialogue.expect(WHO, "date")
+    crisis = await dialogue.handle_text(WHO, "我真的不想活了")
+    assert crisis is not None and crisis.action is Action.CRISIS and calls == []
+    await dialogue.handle_text(WHO, "3月5号")  # the crisis ended the prompt
+    assert calls == [] and parser.calls == ["3月5号"]
+
+    dialogue.expect(WHO, "date")
+    await dialogue.handle_text(WHO, "嗯")
+    moved_on = await dialogue.handle_text(WHO, "工伤怎么认定")
+    assert moved_on is not None and moved_on.topic == "injury.recognition"
+    assert [text for text, _ in calls] == ["嗯", "工伤怎么认定"]

@@ -38,6 +38,18 @@ async def test_many_chats_go_at_the_full_rate() -> None:
     assert 499 / (clock.time() - start) == pytest.approx(25, rel=0.01)  # no slot wasted
 
 
+async def test_a_longer_window_leaves_room_for_uneven_arrival() -> None:
+    """25 in any 1.05 s as sent: whatever each send's delay to the server (up to 50 ms), the
+    server never sees more than 25 in one second."""
+    clock = VirtualTime()
+    limiter = RateLimiter(25, window=1.05, time_source=clock.time, sleep=clock.sleep)
+    times = [await limiter.acquire(str(n)) for n in range(500)]
+    assert max_in_window(times, window=1.05) == 25
+    delays = itertools.cycle([0.05, 0.0, 0.03, 0.01, 0.0, 0.05, 0.02])
+    assert max_in_window(sorted(t + d for t, d in zip(times, delays, strict=False))) <= 25
+    assert 499 / (times[-1] - times[0]) == pytest.approx(25 / 1.05, rel=0.01)
+
+
 async def test_a_late_wake_up_catches_up_without_breaking_the_cap() -> None:
     clock = VirtualTime()
 

@@ -1,11 +1,14 @@
 """The Telegram composition root: one `Application`, built from `Settings`, run by `run`.
 
-`post_init` builds the services (database, NLU client, templates) and registers the commands;
-`post_shutdown` closes them. Tests build the same application and point it at a stand-in.
+`post_init` builds the services (database, NLU client, templates, the reminder scheduler) and
+registers the commands; `post_stop` stops the reminders while the bot can still send (sends in
+flight finish and are recorded); `post_shutdown` closes the rest. Tests build the same
+application and point it at a stand-in.
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -15,7 +18,7 @@ from telegram.constants import ParseMode
 from telegram.ext import Application, ApplicationBuilder, ContextTypes, Defaults
 
 from bot.app import Services, build_services
-from bot.channels.telegram import handlers, staff, texts
+from bot.channels.telegram import events, handlers, staff, texts
 from bot.channels.telegram.context import BotData, Runtime
 from bot.channels.telegram.ratelimit import CourierRateLimiter
 from bot.channels.telegram.updates import FloodGuard, PerChatProcessor, UpdateLog
@@ -24,6 +27,7 @@ from bot.core.accounts import Accounts
 from bot.settings import Settings
 from handoff.config import HandoffConfig
 from handoff.service import HandoffService
+from reminders.config import ReminderConfig
 
 log = logging.getLogger(__name__)
 
@@ -43,6 +47,7 @@ def build_application(
     if settings.telegram_bot_token is None:
         raise ConfigurationError("TELEGRAM_BOT_TOKEN is not set")
     root = settings.telegram_api_base_url.rstrip("/")
+    admins = [int(chat) for chat in reminder_config(settings).admin_chats]
 
     async def post_init(app: TelegramApp) -> None:
         await start_runtime(app, settings, clock=clock, flood=flood)
@@ -68,10 +73,12 @@ def build_application(
         )
         .concurrent_updates(PerChatProcessor(settings.telegram_concurrent_updates))
         .post_init(post_init)
+        .post_stop(stop_reminders)
         .post_shutdown(stop_runtime)
         .build()
     )
     handlers.register(app)
+    events.register(app, admins)  # before staff: administrators' /event goes first
     staff.register(app)
     handlers.register_fallback_buttons(app)
     return app
@@ -103,16 +110,32 @@ async def start_runtime(
         updates=UpdateLog(services.uow, services.clock.now),
         flood=flood or FloodGuard(),
         handoff=handoff,
+        reminders=events.build(app.bot, services, reminder_config(settings)),
     )
     await app.bot.set_my_commands([BotCommand(name, about) for name, about in texts.COMMANDS])
     await staff.show_staff_menus(app.bot, runtime)
+    await events.start(runtime.reminders)
     log.info("Telegram bot ready as @%s", app.bot.username)
 
 
+async def stop_reminders(app: TelegramApp) -> None:
+    """Stop the reminders while the bot can still send; unfinished broadcasts resume later."""
+    if app.bot_data.runtime is not None:
+        await events.stop(app.bot_data.runtime.reminders)
+
+
 async def stop_runtime(app: TelegramApp) -> None:
+    await stop_reminders(app)
     runtime, app.bot_data.runtime = app.bot_data.runtime, None
     if runtime is not None:
         await runtime.services.aclose()
+
+
+def reminder_config(settings: Settings) -> ReminderConfig:
+    try:
+        return ReminderConfig.from_settings(settings)
+    except ValueError as exc:
+        raise ConfigurationError(str(exc)) from exc
 
 
 def webhook_options(settings: Settings, *, port: int | None = None) -> dict[str, Any]:
@@ -134,8 +157,18 @@ def webhook_options(settings: Settings, *, port: int | None = None) -> dict[str,
     }
 
 
+def _use_uvloop() -> None:
+    """uvloop's event loop when it is installed (it is, except on Windows)."""
+    try:
+        import uvloop
+    except ImportError:  # pragma: no cover - Windows
+        return
+    asyncio.set_event_loop_policy(uvloop.EventLoopPolicy())
+
+
 def run(settings: Settings) -> None:
     """Run until SIGINT or SIGTERM: webhook mode when a webhook URL is set, long polling else."""
+    _use_uvloop()
     app = build_application(settings)
     if settings.telegram_webhook_url:
         options = webhook_options(settings)

@@ -13,9 +13,24 @@ from bot.channels.telegram.updates import FloodGuard, UpdateLog
 from bot.core.accounts import Accounts
 from bot.core.dialogue import UserRef
 from handoff.service import HandoffService
+from reminders.config import ReminderConfig
+from reminders.courier import CourierEvents
+from reminders.schedule import ReminderService
 
 CHANNEL = "telegram"
 MAX_PENDING = 10_000
+
+
+@dataclass
+class Reminders:
+    """Events and reminders (see `events`): the service runs in the bot's event loop."""
+
+    config: ReminderConfig
+    service: ReminderService
+    courier: CourierEvents
+    # Chats seen writing since the start and not blocked since: no need to mark them active.
+    active: set[int] = field(default_factory=set)
+    stopped: bool = False
 
 
 @dataclass
@@ -25,6 +40,7 @@ class Runtime:
     updates: UpdateLog
     flood: FloodGuard
     handoff: HandoffService
+    reminders: Reminders
     # A question asked before the courier agreed to storage: held in memory only, answered
     # right after they agree, gone on restart.
     pending: OrderedDict[int, str] = field(default_factory=OrderedDict)

@@ -1,6 +1,6 @@
 """Couriers' handlers: thin translations between Telegram updates and the dialogue core.
 
-Order of work for one update (see `register`): the update id is claimed (group -2, redeliveries
+Order of work for one update (see `register`): the update id is claimed (group -3, redeliveries
 stop here); staff are routed away (group -1, see `staff.py`); text is checked for floods (inside
 the text handler, after the crisis check); a courier with an open handoff case is relayed to
 staff (`outcomes.relay_courier`) and the bot stays quiet; otherwise commands, buttons and text go
@@ -16,9 +16,9 @@ import logging
 from collections.abc import Awaitable, Callable, Coroutine
 from typing import Any
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.constants import ChatAction
-from telegram.error import TelegramError
+from telegram.error import BadRequest, TelegramError
 from telegram.ext import (
     Application,
     ApplicationHandlerStop,
@@ -29,7 +29,7 @@ from telegram.ext import (
     filters,
 )
 
-from bot.channels.telegram import texts
+from bot.channels.telegram import events, texts
 from bot.channels.telegram.context import Context, courier, runtime_of
 from bot.channels.telegram.format import messages_for
 from bot.channels.telegram.outcomes import carry_out, chat_ref, relay_courier, run_tick
@@ -38,7 +38,8 @@ from bot.core.replies import Action, Reply
 
 log = logging.getLogger(__name__)
 
-PRIVATE = filters.ChatType.PRIVATE
+# New messages only: an edited message is not a new question (and must not reach staff twice).
+PRIVATE = filters.ChatType.PRIVATE & filters.UpdateType.MESSAGE
 TYPING_AFTER = 0.5  # seconds: show "typing…" only when an answer takes longer than this
 # Groups of topics for /menu, in the order a courier thinks of them.
 MENU_GROUPS: dict[str, tuple[str, tuple[str, ...]]] = {
@@ -50,7 +51,7 @@ MENU_GROUPS: dict[str, tuple[str, tuple[str, ...]]] = {
     "psych": ("心情、压力", ("psych",)),
 }
 # Buttons that store something (a calculator, a "没帮助" press) or bring in a person: consent first.
-NEEDS_CONSENT = ("c", "h", "o", "n")
+NEEDS_CONSENT = ("c", "h", "o", "n", "q", "v")
 
 
 # --- sending -----------------------------------------------------------------------------------
@@ -94,7 +95,7 @@ def _consent_markup() -> InlineKeyboardMarkup:
 
 
 async def claim_update(update: Update, context: Context) -> None:
-    """Group -2: handle each update id once; a redelivery after a restart stops here."""
+    """Group -3: handle each update id once; a redelivery after a restart stops here."""
     if not runtime_of(context).updates.claim(update.update_id):
         log.info("update %s was handled before; skipped", update.update_id)
         raise ApplicationHandlerStop
@@ -157,6 +158,10 @@ async def cancel(update: Update, context: Context) -> None:
 async def forget(update: Update, context: Context) -> None:
     chat = update.effective_chat
     assert chat is not None
+    if runtime_of(context).handoff.has_open_case(chat_ref(chat.id)):
+        # Deleting now would pull the case from under the staff member mid-conversation.
+        await context.bot.send_message(chat.id, texts.FORGET_CASE_OPEN)
+        return
     markup = InlineKeyboardMarkup(
         [
             [
@@ -169,13 +174,25 @@ async def forget(update: Update, context: Context) -> None:
 
 
 async def subscribe(update: Update, context: Context) -> None:
-    assert update.effective_chat is not None
-    await context.bot.send_message(update.effective_chat.id, texts.SUBSCRIBE_SOON)
+    """/subscribe: the tag buttons; a subscription is stored, so consent comes first."""
+    chat = update.effective_chat
+    assert chat is not None
+    runtime = runtime_of(context)
+    if not runtime.accounts.has_consented(courier(chat.id)):
+        runtime.hold(chat.id, events.SUBSCRIBE_PENDING)
+        await _ask_consent(context, chat.id, texts.NEED_CONSENT_SUBSCRIBE)
+        return
+    await events.show_menu(context, chat.id)
 
 
 async def unsubscribe(update: Update, context: Context) -> None:
-    assert update.effective_chat is not None
-    await context.bot.send_message(update.effective_chat.id, texts.UNSUBSCRIBE_NOTHING)
+    """/unsubscribe: stop every reminder at once (without consent nothing was ever stored)."""
+    chat = update.effective_chat
+    assert chat is not None
+    if not runtime_of(context).accounts.has_consented(courier(chat.id)):
+        await context.bot.send_message(chat.id, texts.UNSUBSCRIBE_NOTHING)
+        return
+    await events.stop_all(context, chat.id)
 
 
 async def unknown_command(update: Update, context: Context) -> None:
@@ -226,9 +243,9 @@ async def _answer_text(
         await send_reply(context, chat_id, reply)
 
 
-async def _ask_consent(context: Context, chat_id: int) -> None:
+async def _ask_consent(context: Context, chat_id: int, lead: str = texts.NEED_CONSENT) -> None:
     await context.bot.send_message(
-        chat_id, f"{texts.NEED_CONSENT}\n\n{texts.START}", reply_markup=_consent_markup()
+        chat_id, f"{lead}\n\n{texts.START}", reply_markup=_consent_markup()
     )
 
 
@@ -251,7 +268,8 @@ async def non_text(update: Update, context: Context) -> None:
     crisis = runtime_of(context).services.understanding.crisis_in(caption) if caption else None
     if await relay_courier(context, update, crisis):
         return
-    await context.bot.send_message(chat.id, texts.NON_TEXT[_kind_of(message)])
+    if crisis is None:
+        await context.bot.send_message(chat.id, texts.NON_TEXT[_kind_of(message)])
     if message.caption and message.caption.strip():
         await _answer_text(context, chat.id, message.caption, update.update_id)
 
@@ -272,8 +290,10 @@ async def consent_button(update: Update, context: Context) -> None:
         return
     runtime.accounts.agree(courier(chat.id))
     pending = runtime.pending.pop(chat.id, None)
-    if pending is None:
+    if pending is None or pending == events.SUBSCRIBE_PENDING:
         await context.bot.send_message(chat.id, texts.AGREED)
+        if pending is not None:  # they came from /subscribe: the menu now
+            await events.show_menu(context, chat.id)
         return
     await context.bot.send_message(chat.id, texts.AGREED_PENDING)
     await _answer_text(context, chat.id, pending, update.update_id)
@@ -304,7 +324,7 @@ async def menu_button(update: Update, context: Context) -> None:
         return
     await query.answer()
     if not group:
-        await query.edit_message_text(texts.MENU_TITLE, reply_markup=_groups_markup())
+        await _edit_menu(query, texts.MENU_TITLE, _groups_markup())
         return
     title, prefixes = MENU_GROUPS[group]
     catalog = runtime_of(context).services.catalog
@@ -318,9 +338,15 @@ async def menu_button(update: Update, context: Context) -> None:
         for t in topics
     ]
     rows.append([InlineKeyboardButton(texts.MENU_BACK, callback_data="m")])
-    await query.edit_message_text(
-        texts.MENU_GROUP.format(title=title), reply_markup=InlineKeyboardMarkup(rows)
-    )
+    await _edit_menu(query, texts.MENU_GROUP.format(title=title), InlineKeyboardMarkup(rows))
+
+
+async def _edit_menu(query: CallbackQuery, text: str, markup: InlineKeyboardMarkup) -> None:
+    try:
+        await query.edit_message_text(text, reply_markup=markup)
+    except BadRequest as exc:
+        if "not modified" not in exc.message.lower():  # a double tap changes nothing
+            raise
 
 
 async def core_button(update: Update, context: Context) -> None:
@@ -361,6 +387,46 @@ def _groups_markup() -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(rows)
 
 
+async def crisis_in_command(update: Update, context: Context) -> None:
+    """Group -2: "/human 我不想活了" is a crisis first; the command waits. (Staff are not
+    couriers: a note quoting a courier's words is theirs to send.)"""
+    message = update.effective_message
+    chat = update.effective_chat
+    assert message is not None and chat is not None
+    if runtime_of(context).handoff.is_staff(chat_ref(chat.id)):
+        return
+    if events.is_admin_command(update, context):  # "/event add --title 自杀预防讲座 ..."
+        return
+    _, _, rest = (message.text or "").partition(" ")
+    if rest.strip() and runtime_of(context).services.understanding.crisis_in(rest) is not None:
+        await _answer_text(context, chat.id, rest, update.update_id, relay=update)
+        raise ApplicationHandlerStop
+
+
+async def in_a_group(update: Update, context: Context) -> None:
+    """A courier's group (not the staff group): nothing is stored or answered there, but a
+    command, a mention or a reply to the bot is pointed to a private chat, hotlines first."""
+    message = update.effective_message
+    chat = update.effective_chat
+    if message is None or chat is None:
+        return
+    body = message.text or message.caption or ""
+    addressed = (
+        body.startswith("/")
+        or f"@{context.bot.username}" in body
+        or (
+            message.reply_to_message is not None
+            and message.reply_to_message.from_user is not None
+            and message.reply_to_message.from_user.id == context.bot.id
+        )
+    )
+    in_crisis = runtime_of(context).services.understanding.crisis_in(body) is not None
+    if in_crisis:
+        await message.reply_text(texts.GROUP_CRISIS)
+    elif addressed:
+        await message.reply_text(texts.GROUP_ONLY_PRIVATE)
+
+
 # --- errors ------------------------------------------------------------------------------------
 
 
@@ -387,13 +453,20 @@ COMMAND_HANDLERS: dict[str, Handler] = {
     "cancel": cancel,
     "privacy": privacy,
     "forget": forget,
+    "events": events.events_command,
     "subscribe": subscribe,
     "unsubscribe": unsubscribe,
 }
 
 
 def register(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
-    app.add_handler(TypeHandler(Update, claim_update), group=-2)
+    # One handler runs per group, so each early check has a group of its own: claim the update
+    # (-3), a crisis after a command (-2), staff routing (-1, staff.py), then couriers (0).
+    app.add_handler(TypeHandler(Update, claim_update), group=-3)
+    app.add_handler(MessageHandler(PRIVATE & filters.COMMAND, crisis_in_command), group=-2)
+    app.add_handler(
+        MessageHandler(filters.ChatType.GROUPS & filters.UpdateType.MESSAGE, in_a_group)
+    )
     for name, callback in COMMAND_HANDLERS.items():
         app.add_handler(CommandHandler(name, callback, filters=PRIVATE))
     app.add_handler(CallbackQueryHandler(consent_button, pattern=r"^consent:(yes|no)$"))

@@ -139,7 +139,7 @@ async def show_staff_menus(bot: ExtBot[None], runtime: Runtime) -> None:
 
 def register(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
     """Before `handlers.register_fallback_buttons`, which catches every other button."""
-    private = filters.ChatType.PRIVATE & ~filters.StatusUpdate.ALL
+    private = filters.ChatType.PRIVATE & filters.UpdateType.MESSAGE & ~filters.StatusUpdate.ALL
     app.add_handler(MessageHandler(private, route_staff), group=-1)
     app.add_handler(MessageHandler(filters.ChatType.GROUPS, staff_group), group=-1)
     app.add_handler(CallbackQueryHandler(press, pattern=r"^x"))
