@@ -180,7 +180,14 @@ def format_report(report: HandoffReport) -> str:
     return "\n".join(out)
 
 
+DEFAULT_REPORT_DAYS = 30
+
+
 def cmd_report_handoff(settings: Settings, args: argparse.Namespace) -> int:
+    """Without dates: the last 30 days up to today (local time)."""
+    today = dt.datetime.now(ZoneInfo(settings.timezone)).date()
+    args.end = args.end or today
+    args.start = args.start or args.end - dt.timedelta(days=DEFAULT_REPORT_DAYS - 1)
     if args.end < args.start:
         print("courier-aid report handoff: --to is before --from", file=sys.stderr)
         return 2
@@ -211,7 +218,9 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
     report = sub.add_parser("report", help="figures").add_subparsers(dest="report", required=True)
     handoff = report.add_parser("handoff", help="handoff figures for a date range")
-    handoff.add_argument("--from", dest="start", required=True, type=_date, metavar="YYYY-MM-DD")
-    handoff.add_argument("--to", dest="end", required=True, type=_date, metavar="YYYY-MM-DD")
+    handoff.add_argument("--from", dest="start", type=_date, metavar="YYYY-MM-DD",
+                         help="first day (default: 29 days before --to)")  # fmt: skip
+    handoff.add_argument("--to", dest="end", type=_date, metavar="YYYY-MM-DD",
+                         help="last day (default: today)")  # fmt: skip
     handoff.add_argument("--json", action="store_true", help="print the figures as JSON")
     handoff.set_defaults(func=cmd_report_handoff)

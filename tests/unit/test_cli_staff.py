@@ -94,3 +94,21 @@ def test_report_handoff(db_url: str, capsys: pytest.CaptureFixture[str]) -> None
     figures = json.loads(capsys.readouterr().out)
     assert figures["cases"] == 1 and figures["by_role"]["legal"] == 1
     assert figures["satisfaction"] == {"count": 1, "average": 5.0, "ratings": {"5": 1}}
+
+
+def test_report_handoff_defaults_to_the_last_30_days(
+    db_url: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["staff", "list"]) == 0  # creates the tables
+    capsys.readouterr()
+    engine = make_engine(db_url)
+    now = dt.datetime.now(dt.UTC)
+    with UnitOfWork(engine)() as session:
+        for days_ago, ref in ((1, "7"), (45, "8")):  # one inside the window, one before it
+            user = Users(session).get_or_create("telegram", ref, now)
+            open_case(session, user, reason="button", role="union",
+                      now=now - dt.timedelta(days=days_ago))  # fmt: skip
+    engine.dispose()
+    assert main(["report", "handoff", "--json"]) == 0
+    figures = json.loads(capsys.readouterr().out)
+    assert figures["cases"] == 1 and figures["by_role"]["union"] == 1
