@@ -7,7 +7,7 @@ setup:
 	@bash scripts/setup.sh
 
 run: setup
-	@$(VENV)/courier-aid run
+	@$(VENV)/courier-aid run --stop-with-parent
 
 test: setup
 	@$(VENV)/python -m pytest -q $(PYTEST_ARGS)

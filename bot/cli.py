@@ -242,7 +242,7 @@ def cmd_run(settings: Settings, args: argparse.Namespace) -> int:
         from bot.channels.telegram.app import run as run_telegram
 
         print(f"starting the Telegram bot ({settings.telegram_api_base_url})", flush=True)
-        run_telegram(settings)
+        run_telegram(settings, with_parent=args.stop_with_parent)
         return 0
 
     if is_ready(settings.nlu_url):
@@ -258,9 +258,13 @@ def cmd_run(settings: Settings, args: argparse.Namespace) -> int:
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="courier-aid", description="暖蜂助手 (courier-aid)")
     sub = parser.add_subparsers(dest="command", required=True)
-    sub.add_parser("run", help="train if needed, start NLU, run the assistant").set_defaults(
-        func=cmd_run, log_to_file=True
+    run = sub.add_parser("run", help="train if needed, start NLU, run the assistant")
+    run.add_argument(
+        "--stop-with-parent",
+        action="store_true",
+        help="stop the bot when the process that started it dies (used by `make run`)",
     )
+    run.set_defaults(func=cmd_run, log_to_file=True)
     sub.add_parser("chat", help="terminal chat (NLU server must run)").set_defaults(
         func=cmd_chat, log_to_file=True
     )

@@ -98,3 +98,51 @@ async def test_killed_mid_calculator_restarts_without_answering_anything_twice(
     asked = [m for m in api.sent_messages(courier.id) if "干了多久" in (m.plain_text or "")]
     assert len(asked) == 1  # the redelivered "5000" was not handled a second time
     assert await bot_process.stop() == 0
+
+
+async def test_make_runs_bot_stops_when_its_parent_is_killed(
+    api: BotAPIStandin, nlu_url: str, tmp_path: Path
+) -> None:
+    """`make run` passes --stop-with-parent: if make dies by SIGKILL, the bot must not live on
+    as an orphan polling beside the one started next."""
+    env = {
+        **os.environ,
+        "TELEGRAM_BOT_TOKEN": TOKEN,
+        "TELEGRAM_API_BASE_URL": api.root,
+        "NLU_URL": nlu_url,
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'orphan.db'}",
+    }
+    # bash stays in between (the `; true` keeps it from exec-ing), standing in for make.
+    parent = subprocess.Popen(
+        ["bash", "-c", f"{COURIER_AID} run --stop-with-parent; true"],
+        env=env,
+        cwd=tmp_path,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        await api.wait_for(lambda c: c.method == "getUpdates", timeout=120)
+        bot_pids = subprocess.run(
+            ["pgrep", "-P", str(parent.pid)], capture_output=True, text=True, check=True
+        ).stdout.split()
+        assert len(bot_pids) == 1
+        parent.kill()
+        parent.wait()
+        bot = int(bot_pids[0])
+        for _ in range(60):
+            await asyncio.sleep(0.5)
+            if not Path(f"/proc/{bot}").exists() or "Z" in _state(bot):
+                break
+        else:
+            os.kill(bot, signal.SIGKILL)
+            pytest.fail("the orphaned bot was still running 30 s after its parent died")
+    finally:
+        if parent.poll() is None:
+            parent.kill()
+
+
+def _state(pid: int) -> str:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().split(")")[-1].split()[0]
+    except OSError:
+        return "Z"

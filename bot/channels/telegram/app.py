@@ -10,12 +10,19 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from telegram import BotCommand, LinkPreviewOptions, Update
 from telegram.constants import ParseMode
-from telegram.ext import Application, ApplicationBuilder, ContextTypes, Defaults
+from telegram.ext import (
+    Application,
+    ApplicationBuilder,
+    CallbackContext,
+    ContextTypes,
+    Defaults,
+)
 
 from bot.app import Services, build_services
 from bot.channels.telegram import events, handlers, staff, texts
@@ -166,10 +173,27 @@ def _use_uvloop() -> None:
     asyncio.set_event_loop_policy(uvloop.EventLoopPolicy())
 
 
-def run(settings: Settings) -> None:
-    """Run until SIGINT or SIGTERM: webhook mode when a webhook URL is set, long polling else."""
+def stop_with_parent(app: TelegramApp, *, every: float = 2.0) -> None:
+    """Stop when the process that started us is gone (e.g. `make run` killed with SIGKILL):
+    an orphaned bot would go on polling and sending beside the one started next."""
+    parent = os.getppid()
+
+    async def watch(context: CallbackContext[Any, Any, Any, Any]) -> None:
+        if os.getppid() != parent:
+            log.warning("the process that started the bot is gone; stopping")
+            context.application.stop_running()
+
+    assert app.job_queue is not None
+    app.job_queue.run_repeating(watch, interval=every, first=every, name="stop-with-parent")
+
+
+def run(settings: Settings, *, with_parent: bool = False) -> None:
+    """Run until SIGINT or SIGTERM: webhook mode when a webhook URL is set, long polling else.
+    `with_parent`: also stop when the parent process dies (`make run` asks for this)."""
     _use_uvloop()
     app = build_application(settings)
+    if with_parent:
+        stop_with_parent(app)
     if settings.telegram_webhook_url:
         options = webhook_options(settings)
         log.info("starting the webhook on %s:%s", options["listen"], options["port"])
