@@ -37,7 +37,7 @@ from storage.event_models import Subscription
 from storage.migrate import upgrade
 from storage.models import User
 from tests.helpers.services import free_port
-from tests.standin.bot_api import BotAPIStandin
+from tests.standin.bot_api import BotAPIStandin, max_in_window
 
 TOKEN = "5151:bench-broadcast"  # noqa: S105 - the stand-in's token, not a secret
 RESULTS = Path(__file__).resolve().parent / "results"
@@ -78,15 +78,6 @@ def seed(database_url: str, couriers: int) -> None:
             create_event(session, draft, now=now, default_offsets=(60,), source="cli")
     finally:
         engine.dispose()
-
-
-def peak(times: list[float], window: float = 1.0) -> int:
-    best = first = 0
-    for last, at in enumerate(times):
-        while at - times[first] >= window:
-            first += 1
-        best = max(best, last - first + 1)
-    return best
 
 
 async def broadcast(database_url: str, rate: float) -> BotAPIStandin:
@@ -140,7 +131,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         "duplicates": sum(count - 1 for count in per_chat.values()),
         "seconds": round(seconds, 2),
         "held_per_s": round(held, 2),
-        "peak_in_one_second": peak(times),
+        "peak_in_one_second": max_in_window(times),
         "min_gap_in_one_chat_s": round(gap, 3) if gap is not None else None,
         "telegram_limit_per_s": TELEGRAM_RATE,
         "ratio_to_telegram": round(held / TELEGRAM_RATE, 3),

@@ -10,18 +10,15 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from jinja2 import Environment
+
+from knowledge import render as knowledge_render
 
 TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
 
 
 def make_environment(templates_dir: Path = TEMPLATES_DIR) -> Environment:
-    return Environment(
-        loader=FileSystemLoader(templates_dir),
-        autoescape=select_autoescape(enabled_extensions=("html",), default=True),
-        undefined=StrictUndefined,
-        keep_trailing_newline=False,
-    )
+    return knowledge_render.make_environment(templates_dir)
 
 
 class HandoffText:

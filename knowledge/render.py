@@ -7,6 +7,7 @@ passed in as a variable (escaped), never compiled as a template.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
@@ -16,13 +17,16 @@ from knowledge.schema import Entry
 TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
 
 
-def make_environment(templates_dir: Path = TEMPLATES_DIR) -> Environment:
+def make_environment(templates_dir: Path = TEMPLATES_DIR, **options: Any) -> Environment:
+    """The project's Jinja2 settings (autoescape, StrictUndefined, no reload) for one folder of
+    templates; the handoff and the reminders use it for theirs. `options`: e.g. trim_blocks."""
     return Environment(
         loader=FileSystemLoader(templates_dir),
         autoescape=select_autoescape(enabled_extensions=("html",), default=True),
         undefined=StrictUndefined,
         keep_trailing_newline=False,
         auto_reload=False,  # templates ship with the code; no stat() per render
+        **options,
     )
 
 

@@ -6,8 +6,7 @@ import datetime as dt
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
-
+from knowledge.render import make_environment
 from reminders.config import CampaignConfig
 from reminders.deliveries import Progress
 from reminders.personal import RULES, DeadlineKind, cn_date
@@ -22,13 +21,7 @@ class Texts:
     def __init__(self, tz: ZoneInfo, campaign: CampaignConfig | None = None) -> None:
         self.tz = tz
         self.campaign = campaign
-        self._env = Environment(
-            loader=FileSystemLoader(TEMPLATES_DIR),
-            autoescape=select_autoescape(enabled_extensions=("html",), default=True),
-            undefined=StrictUndefined,
-            trim_blocks=True,
-            lstrip_blocks=True,
-        )
+        self._env = make_environment(TEMPLATES_DIR, trim_blocks=True, lstrip_blocks=True)
 
     def render(self, name: str, **context: object) -> str:
         return self._env.get_template(name).render(**context).strip()

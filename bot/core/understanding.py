@@ -5,6 +5,7 @@ Touches no storage, so `courier-aid classify` and `eval` use it directly.
 
 from __future__ import annotations
 
+import functools
 from typing import Protocol
 
 from bot.core.crisis import CrisisSignal, detect_crisis, is_figure_of_speech
@@ -25,8 +26,10 @@ class Understanding:
         self._policy = policy
 
     @staticmethod
+    @functools.lru_cache(maxsize=256)
     def crisis_in(text: str) -> CrisisSignal | None:
-        """The rule-based crisis check over the whole message (no NLU involved)."""
+        """The rule-based crisis check over the whole message (no NLU involved). Pure, and
+        asked of one message by the channel's queue, its handler and the dialogue: memoised."""
         return detect_crisis(normalize(text, max_chars=CRISIS_SCAN_CHARS))
 
     def decide_crisis(self, crisis: CrisisSignal) -> Decision:

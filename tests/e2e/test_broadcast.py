@@ -37,13 +37,12 @@ from tests.helpers.telegram_events import (
     database,
     event_cli,
     local,
-    max_in_window,
     next_minute,
     reminders_per_chat,
     seed_subscribers,
     send_times,
 )
-from tests.standin.bot_api import BotAPIStandin
+from tests.standin.bot_api import BotAPIStandin, max_in_window
 
 pytestmark = pytest.mark.integration
 

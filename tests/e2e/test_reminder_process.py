@@ -30,11 +30,10 @@ from tests.helpers.telegram_events import (
     REMINDER_MARK,
     database,
     local,
-    max_in_window,
     next_minute,
     send_times,
 )
-from tests.standin.bot_api import BotAPIStandin, SentMessage
+from tests.standin.bot_api import BotAPIStandin, SentMessage, max_in_window
 
 pytestmark = pytest.mark.integration
 

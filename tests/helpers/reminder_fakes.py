@@ -70,17 +70,6 @@ class RecordingSender:
         return Counter(chat for _t, chat, _h in self.sent)
 
 
-def max_in_window(times: list[float], window: float = 1.0) -> int:
-    """The most sends in any half-open window of `window` seconds (with float slack)."""
-    ordered = sorted(times)
-    best, left = 0, 0
-    for right, moment in enumerate(ordered):
-        while moment - ordered[left] >= window - 1e-9:
-            left += 1
-        best = max(best, right - left + 1)
-    return best
-
-
 def min_gap_per_chat(sent: list[tuple[float, str, str]]) -> float:
     last: dict[str, float] = {}
     gap = float("inf")

@@ -117,16 +117,6 @@ def send_times(api: BotAPIStandin, mark: str = REMINDER_MARK) -> list[float]:
     )
 
 
-def max_in_window(times: list[float], window: float = 1.0) -> int:
-    """The most of `times` within any `window` seconds (as the stand-in's own check counts)."""
-    best = first = 0
-    for last, at in enumerate(times):
-        while at - times[first] >= window:
-            first += 1
-        best = max(best, last - first + 1)
-    return best
-
-
 class CrashingSender:
     """Stands for the process being killed in the middle of a broadcast: the `after`-th send
     goes out, then the "process" dies. `on_crash` runs first (stop the runtime's syncs, as a

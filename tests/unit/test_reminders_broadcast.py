@@ -34,9 +34,9 @@ from tests.helpers.reminder_fakes import (
     SimulatedCrash,
     VirtualTime,
     add_couriers,
-    max_in_window,
     min_gap_per_chat,
 )
+from tests.standin.bot_api import max_in_window
 
 TZ = ZoneInfo("Asia/Shanghai")
 # PostgreSQL runs with the integration tests (`make test`); `make test-unit` needs only SQLite.

@@ -8,7 +8,8 @@ import itertools
 import pytest
 
 from reminders.limiter import RateLimiter
-from tests.helpers.reminder_fakes import VirtualTime, max_in_window
+from tests.helpers.reminder_fakes import VirtualTime
+from tests.standin.bot_api import max_in_window
 
 
 async def test_overall_rate_and_per_chat_gap_hold_under_concurrency() -> None:
