@@ -108,13 +108,15 @@ class FlakyCallback:
 
 async def test_rate_limiter_retries_network_errors_then_succeeds() -> None:
     ticker = Ticker()
-    limiter = CourierRateLimiter(network_retries=3, backoff=0.5, sleep=ticker.sleep)
+    limiter = CourierRateLimiter(network_retries=3, backoff=0.5, now=ticker, sleep=ticker.sleep)
     await limiter.initialize()
     callback = FlakyCallback([NetworkError("reset"), NetworkError("reset")])
     result = await limiter.process_request(callback, (), {}, "sendMessage", {"chat_id": 1}, None)
     assert result == {"ok": True}
     assert callback.calls == 3
-    assert ticker.slept[-2:] == [0.5, 1.0]
+    # Backoff 0.5 s; then 0.5 s more, since a failed attempt may have arrived and the chat gets
+    # one message a second; then backoff 1 s, by which time the chat's second has passed.
+    assert ticker.slept == [0.5, 0.5, 1.0]
     await limiter.shutdown()
 
 
@@ -130,6 +132,32 @@ async def test_rate_limiter_gives_up_after_its_retries_and_never_retries_bad_req
     with pytest.raises(BadRequest):
         await limiter.process_request(bad, (), {}, "sendMessage", {"chat_id": 3}, None)
     assert bad.calls == 1
+    await limiter.shutdown()
+
+
+async def test_a_chat_is_paced_by_when_its_messages_leave_not_when_they_queue() -> None:
+    """The overall limit holds the first message back 0.9 s and lets the second straight
+    through: the second still leaves a full second after the first."""
+    ticker = Ticker()
+    limiter = CourierRateLimiter(now=ticker, sleep=ticker.sleep)
+    await limiter.initialize()
+    queued = iter([0.9, 0.0])  # time spent behind other chats for Telegram's overall limit
+    run_request = limiter._run_request
+
+    async def behind_the_overall_limit(*args: Any, **kwargs: Any) -> Any:
+        ticker.now += next(queued)
+        return await run_request(*args, **kwargs)
+
+    limiter._run_request = behind_the_overall_limit  # type: ignore[method-assign]
+    left: list[float] = []
+
+    async def send(*args: Any, **kwargs: Any) -> dict[str, Any]:
+        left.append(ticker.now)
+        return {"ok": True}
+
+    for _ in range(2):
+        await limiter.process_request(send, (), {}, "sendMessage", {"chat_id": 7}, None)
+    assert left == [0.9, 1.9]
     await limiter.shutdown()
 
 

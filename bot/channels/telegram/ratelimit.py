@@ -2,7 +2,11 @@
 
 `AIORateLimiter` keeps the overall rate (about 30 messages a second) and group limits and retries
 `RetryAfter`. On top of it this paces each private chat (one message a second) and retries
-network errors with a short backoff. Every request of the bot passes through here, so the
+network errors with a short backoff. The pacing is done twice: a slot is reserved before the
+overall limit (so a chat's second message rarely takes a place in the overall queue only to
+wait), and checked again right before the request leaves, because the overall queue delays
+messages by different amounts: a first message held back 0.9 s and a second one not held
+would otherwise reach Telegram 0.1 s apart. Every request of the bot passes through here, so the
 handoff relay and the reminders get the same limits without doing anything.
 
 A network error can be ambiguous: after a read timeout Telegram may have delivered the message.
@@ -93,10 +97,12 @@ class CourierRateLimiter(AIORateLimiter):
         max_retries: int = 3,
         network_retries: int = 3,
         backoff: float = 0.5,
+        now: Callable[[], float] = time.monotonic,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
     ) -> None:
         super().__init__(overall_max_rate=overall_max_rate, max_retries=max_retries)
-        self._pacer = ChatPacer(per_chat_interval, sleep=sleep)
+        self._pacer = ChatPacer(per_chat_interval, now=now, sleep=sleep)  # before the queue
+        self._leaving = ChatPacer(per_chat_interval, now=now, sleep=sleep)  # as requests leave
         self._network_retries = network_retries
         self._backoff = backoff
         self._sleep = sleep
@@ -113,6 +119,7 @@ class CourierRateLimiter(AIORateLimiter):
         chat_id = data.get("chat_id")
         if endpoint in SENDING_METHODS and chat_id is not None:
             await self._pacer.wait(chat_id)
+            callback = self._paced_on_leaving(chat_id, callback)
         for attempt in range(self._network_retries + 1):
             try:
                 return await super().process_request(
@@ -128,3 +135,14 @@ class CourierRateLimiter(AIORateLimiter):
                 log.warning("%s failed (%s); retry %d in %.1fs", endpoint, exc, attempt + 1, delay)
                 await self._sleep(delay)
         raise AssertionError("unreachable")
+
+    def _paced_on_leaving(
+        self, chat_id: int | str, callback: Callable[..., Coroutine[Any, Any, JSONResult]]
+    ) -> Callable[..., Coroutine[Any, Any, JSONResult]]:
+        """`callback`, once the chat's previous message left at least the interval ago."""
+
+        async def paced(*args: Any, **kwargs: Any) -> JSONResult:
+            await self._leaving.wait(chat_id)
+            return await callback(*args, **kwargs)
+
+        return paced
