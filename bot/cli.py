@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
 import logging
 import os
 import signal
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from bot import cli_events, cli_staff
@@ -65,6 +66,28 @@ async def _classify_texts(settings: Settings, texts: Sequence[str]) -> list[Pred
         await client.aclose()
 
 
+@contextlib.contextmanager
+def _nlu_for_batch(settings: Settings) -> Iterator[None]:
+    """The NLU server for a batch command: the running one, or one started for this run.
+
+    Without it every text would go to the offline matcher, and `eval` would score the wrong
+    thing, so a batch command never silently runs without the model.
+    """
+    from nlu.server import is_ready
+
+    if is_ready(settings.nlu_url):
+        yield
+        return
+    print(
+        f"no NLU server at {settings.nlu_url}: starting one for this run "
+        "(training first if the data changed; the first time takes a few minutes)",
+        file=sys.stderr,
+        flush=True,
+    )
+    with _server(settings, _train(settings)):
+        yield
+
+
 def cmd_classify(settings: Settings, _args: argparse.Namespace) -> int:
     """JSON lines with `text` in, one JSON object per line out (see DESIGN.md)."""
     items = []
@@ -78,7 +101,8 @@ def cmd_classify(settings: Settings, _args: argparse.Namespace) -> int:
             print(f"line {number}: expected a JSON object with a text field", file=sys.stderr)
             return 2
         items.append(text)
-    predictions = asyncio.run(_classify_texts(settings, items))
+    with _nlu_for_batch(settings):
+        predictions = asyncio.run(_classify_texts(settings, items))
     for text, pred in zip(items, predictions, strict=True):
         out = {
             "text": text,
@@ -94,7 +118,8 @@ def cmd_classify(settings: Settings, _args: argparse.Namespace) -> int:
 def cmd_eval(settings: Settings, args: argparse.Namespace) -> int:
     path = Path(args.file)
     items = read_items(path)
-    predictions = asyncio.run(_classify_texts(settings, [item["text"] for item in items]))
+    with _nlu_for_batch(settings):
+        predictions = asyncio.run(_classify_texts(settings, [item["text"] for item in items]))
     report = score(items, predictions)
     if args.json:
         print(json.dumps({"file": str(path), **report.figures()}, ensure_ascii=False))
