@@ -161,6 +161,55 @@ async def test_a_chat_is_paced_by_when_its_messages_leave_not_when_they_queue() 
     await limiter.shutdown()
 
 
+async def test_a_chat_waits_a_full_interval_after_its_previous_message_was_answered() -> None:
+    """A first message that took 0.8 s on the way (a busy connection pool) and arrived late:
+    the second leaves a second after its answer, not a second after it left."""
+    ticker = Ticker()
+    limiter = CourierRateLimiter(now=ticker, sleep=ticker.sleep)
+    await limiter.initialize()
+    left: list[float] = []
+
+    async def slow_then_quick(*args: Any, **kwargs: Any) -> dict[str, Any]:
+        left.append(ticker.now)
+        if len(left) == 1:
+            ticker.now += 0.8
+        return {"ok": True}
+
+    for _ in range(2):
+        await limiter.process_request(slow_then_quick, (), {}, "sendMessage", {"chat_id": 8}, None)
+    assert left == [0.0, 1.8]
+    await limiter.shutdown()
+
+
+async def test_one_request_in_flight_per_chat_other_chats_go_on() -> None:
+    limiter = CourierRateLimiter(per_chat_interval=0.0)
+    await limiter.initialize()
+    answer = asyncio.Event()
+    calls: list[str] = []
+
+    def send(name: str) -> Any:
+        async def callback(*args: Any, **kwargs: Any) -> dict[str, Any]:
+            calls.append(name)
+            if name == "first":
+                await answer.wait()
+            return {"ok": True}
+
+        return callback
+
+    def request(name: str, chat: int) -> asyncio.Task[Any]:
+        return asyncio.create_task(
+            limiter.process_request(send(name), (), {}, "sendMessage", {"chat_id": chat}, None)
+        )
+
+    first, second, elsewhere = request("first", 9), request("second", 9), request("other", 10)
+    await asyncio.wait_for(elsewhere, timeout=5)
+    assert calls == ["first", "other"]  # the second message to chat 9 waits for the first
+    answer.set()
+    await asyncio.wait_for(asyncio.gather(first, second), timeout=5)
+    assert calls == ["first", "other", "second"]
+    await limiter.shutdown()
+
+
 def _caused(error: NetworkError, cause: Exception) -> NetworkError:
     error.__cause__ = cause
     return error

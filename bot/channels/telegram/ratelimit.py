@@ -4,10 +4,14 @@
 `RetryAfter`. On top of it this paces each private chat (one message a second) and retries
 network errors with a short backoff. The pacing is done twice: a slot is reserved before the
 overall limit (so a chat's second message rarely takes a place in the overall queue only to
-wait), and checked again right before the request leaves, because the overall queue delays
-messages by different amounts: a first message held back 0.9 s and a second one not held
-would otherwise reach Telegram 0.1 s apart. Every request of the bot passes through here, so the
-handoff relay and the reminders get the same limits without doing anything.
+wait), and again right before the request leaves, where a chat has one request in flight at a
+time and the next leaves a full interval after the previous one was answered. Telegram counts
+arrivals, and both the overall queue and the HTTP connection pool delay messages by different
+amounts: a first message held back 0.9 s and a second one not held would otherwise reach
+Telegram 0.1 s apart. An answer comes after its request arrived, so counting from the answer
+keeps the interval at Telegram's end whatever happened on the way. Every request of the bot
+passes through here, so the handoff relay and the reminders get the same limits without doing
+anything.
 
 A network error can be ambiguous: after a read timeout Telegram may have delivered the message.
 An answer to a courier is retried anyway (a repeated answer beats a lost one); a send made inside
@@ -20,8 +24,9 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import Awaitable, Callable, Coroutine, Iterator
-from contextlib import contextmanager
+from collections import Counter
+from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine, Iterator
+from contextlib import asynccontextmanager, contextmanager
 from contextvars import ContextVar
 from typing import Any
 
@@ -87,6 +92,44 @@ class ChatPacer:
         if slot > now:
             await self._sleep(slot - now)
 
+    def not_before(self, chat_id: int | str, at: float) -> None:
+        """The chat's next message leaves at `at` or later."""
+        self._next_slot[chat_id] = max(self._next_slot.get(chat_id, at), at)
+
+
+class OneInFlight:
+    """Per chat, one request at a time, each leaving at least `interval` after the previous one
+    was answered (and so after it arrived)."""
+
+    def __init__(
+        self,
+        interval: float = 1.0,
+        *,
+        now: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+    ) -> None:
+        self._interval = interval
+        self._now = now
+        self._pacer = ChatPacer(interval, now=now, sleep=sleep)
+        self._locks: dict[int | str, asyncio.Lock] = {}
+        self._users: Counter[int | str] = Counter()
+
+    @asynccontextmanager
+    async def turn(self, chat_id: int | str) -> AsyncIterator[None]:
+        self._users[chat_id] += 1
+        lock = self._locks.setdefault(chat_id, asyncio.Lock())
+        try:
+            async with lock:
+                await self._pacer.wait(chat_id)
+                try:
+                    yield
+                finally:
+                    self._pacer.not_before(chat_id, self._now() + self._interval)
+        finally:
+            self._users[chat_id] -= 1
+            if not self._users[chat_id]:  # nobody else waits for this chat: forget its lock
+                del self._users[chat_id], self._locks[chat_id]
+
 
 class CourierRateLimiter(AIORateLimiter):
     def __init__(
@@ -102,7 +145,7 @@ class CourierRateLimiter(AIORateLimiter):
     ) -> None:
         super().__init__(overall_max_rate=overall_max_rate, max_retries=max_retries)
         self._pacer = ChatPacer(per_chat_interval, now=now, sleep=sleep)  # before the queue
-        self._leaving = ChatPacer(per_chat_interval, now=now, sleep=sleep)  # as requests leave
+        self._leaving = OneInFlight(per_chat_interval, now=now, sleep=sleep)  # as requests leave
         self._network_retries = network_retries
         self._backoff = backoff
         self._sleep = sleep
@@ -139,10 +182,10 @@ class CourierRateLimiter(AIORateLimiter):
     def _paced_on_leaving(
         self, chat_id: int | str, callback: Callable[..., Coroutine[Any, Any, JSONResult]]
     ) -> Callable[..., Coroutine[Any, Any, JSONResult]]:
-        """`callback`, once the chat's previous message left at least the interval ago."""
+        """`callback`, once the chat's previous request was answered at least the interval ago."""
 
         async def paced(*args: Any, **kwargs: Any) -> JSONResult:
-            await self._leaving.wait(chat_id)
-            return await callback(*args, **kwargs)
+            async with self._leaving.turn(chat_id):
+                return await callback(*args, **kwargs)
 
         return paced
