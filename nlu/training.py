@@ -7,12 +7,14 @@ A model is named by a hash of everything that shapes it, so an unchanged project
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import hashlib
 import logging
 import os
 import shutil
 import subprocess
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from knowledge.schema import Entry
@@ -98,14 +100,39 @@ def train(
     rasa_venv: Path,
     force: bool = False,
 ) -> Path:
-    """Return the model for the current data, training it first if it does not exist yet."""
+    """Return the model for the current data, training it first if it does not exist yet.
+
+    One training at a time per models folder (a file lock): `make run`, the tests and the bench
+    may all ask at once, and they share the compiled data folder and the model's file name.
+    """
+    models_dir.mkdir(parents=True, exist_ok=True)
+    with _one_at_a_time(models_dir / ".train.lock"):
+        return _train(
+            entries, build_dir=build_dir, models_dir=models_dir, rasa_venv=rasa_venv, force=force
+        )
+
+
+@contextlib.contextmanager
+def _one_at_a_time(lock_file: Path) -> Iterator[None]:
+    with lock_file.open("a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)  # released when the file is closed
+        yield
+
+
+def _train(
+    entries: Iterable[Entry],
+    *,
+    build_dir: Path,
+    models_dir: Path,
+    rasa_venv: Path,
+    force: bool,
+) -> Path:
     data_dir = compile_data(entries, build_dir / "nlu-data")
     digest = fingerprint(data_dir)
     target = model_path(models_dir, digest)
     if target.exists() and not force:
         log.info("NLU model %s is up to date", target.name)
         return target
-    models_dir.mkdir(parents=True, exist_ok=True)
     log_file = build_dir / "rasa-train.log"
     command = [
         str(rasa_executable(rasa_venv)),

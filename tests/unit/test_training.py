@@ -1,11 +1,12 @@
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import yaml
 
 from knowledge.loader import load_entries, load_topics
-from nlu.training import compile_data, fingerprint, heldout_items, render_nlu_yaml
+from nlu.training import compile_data, fingerprint, heldout_items, render_nlu_yaml, train
 
 
 def test_every_intent_has_an_entry_and_every_entry_an_intent(tmp_path: Path) -> None:
@@ -38,3 +39,41 @@ def test_heldout_is_disjoint_from_training() -> None:
     assert items
     assert {item["topic"] for item in items} <= set(load_topics())
     assert [item["text"] for item in items if key(item["text"]) in trained] == []
+
+
+FAKE_RASA = """#!/bin/sh
+# Stands in for `rasa train nlu`: counts its runs, takes a moment, writes the model file.
+echo run >> "$(dirname "$0")/runs"
+sleep 1
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --out) out="$2"; shift ;;
+    --fixed-model-name) name="$2"; shift ;;
+  esac
+  shift
+done
+echo model > "$out/$name.tar.gz"
+"""
+
+
+def test_trainings_asked_for_at_once_train_once(tmp_path: Path) -> None:
+    """`make run`, the tests and the bench may ask together: one trains, the others reuse it."""
+    venv = tmp_path / "rasa-venv"
+    (venv / "bin").mkdir(parents=True)
+    rasa = venv / "bin" / "rasa"
+    rasa.write_text(FAKE_RASA, encoding="utf-8")
+    rasa.chmod(0o755)
+    entries = list(load_entries().values())
+
+    def one(number: int) -> Path:
+        return train(
+            entries,
+            build_dir=tmp_path / f"build{number}",
+            models_dir=tmp_path / "models",
+            rasa_venv=venv,
+        )
+
+    with ThreadPoolExecutor(3) as pool:
+        models = list(pool.map(one, range(3)))
+    assert len(set(models)) == 1 and models[0].exists()
+    assert (venv / "bin" / "runs").read_text().splitlines() == ["run"]
