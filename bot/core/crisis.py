@@ -769,3 +769,23 @@ def is_figure_of_speech(text: str) -> bool:
     """
     compact = _INVISIBLE.sub("", text).casefold()
     return _mask(compact) != compact and detect_crisis(text) is None
+
+
+# A message made only of thanks, goodbye and acknowledgement words: how most chats end.
+_CLOSING_WORD = (
+    "谢谢|谢了|谢啦|多谢|感谢|谢|thx|thanks|thankyou|好的|好滴|好嘞|好吧|好|嗯+|哦+|噢|ok|okay|行|"
+    "知道了|明白了|懂了|收到|了解|拜拜|拜|88|886|再见|回见|下次见|bye|没别的(?:事)?了|没事了|先这样"
+    "|兄弟|哥们|哥|姐|师傅|老师|你|您|啦|哈+|呀|啊|呢|了|的|哈哈+|嘿|嘻嘻"
+)
+_CLOSING = re.compile(f"(?:(?:{_CLOSING_WORD})|[\\W_])+")
+
+
+def is_everyday_closing(text: str) -> bool:
+    """True when the text is only thanks, goodbye and acknowledgement (谢了兄弟, 好滴 拜) and the
+    crisis lists find no cue in it. A real farewell ("谢谢你们 以后不会再来了") has more words, and
+    the lists' farewell families look at those; the policy then keeps the model's low crisis
+    floors from firing on the ordinary end of a chat."""
+    compact = _INVISIBLE.sub("", text).casefold()
+    if not compact or _CLOSING.fullmatch(compact) is None or not re.search(r"\w", compact):
+        return False
+    return detect_crisis(text) is None

@@ -55,8 +55,9 @@ class Policy:
     def decide(
         self, nlu: NLUResult, crisis: CrisisSignal | None, *, hyperbole: bool = False
     ) -> Decision:
-        """`hyperbole`: the text is everyday exaggeration (累死了) by the crisis check's lists;
-        the model's crisis net then needs real confidence, not its recall-first floors."""
+        """`hyperbole`: the text is everyday exaggeration (累死了) or only thanks and goodbye
+        (谢了 拜拜), by the crisis check's lists; the model's crisis net then needs real
+        confidence, not its recall-first floors."""
         candidates = tuple(c for c in nlu.candidates if c.topic in self._topic_actions)[:5]
         degraded = nlu.degraded
         if crisis is not None:

@@ -8,7 +8,7 @@ from __future__ import annotations
 import functools
 from typing import Protocol
 
-from bot.core.crisis import CrisisSignal, detect_crisis, is_figure_of_speech
+from bot.core.crisis import CrisisSignal, detect_crisis, is_everyday_closing, is_figure_of_speech
 from bot.core.normalize import has_meaningful_text, normalize
 from bot.core.policy import Decision, Policy
 from nlu.result import NLUResult
@@ -46,5 +46,5 @@ class Understanding:
         """NLU and policy for normalised text whose crisis check came back empty."""
         if not has_meaningful_text(clean):
             return self._policy.decide(NLUResult.empty(), None)
-        hyperbole = is_figure_of_speech(clean)
+        hyperbole = is_figure_of_speech(clean) or is_everyday_closing(clean)
         return self._policy.decide(await self._nlu.parse(clean), None, hyperbole=hyperbole)

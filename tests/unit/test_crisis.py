@@ -1002,6 +1002,33 @@ def test_figure_of_speech_is_hyperbole_without_a_cue() -> None:
     assert not is_figure_of_speech(normalize("工资什么时候发"))
 
 
+@pytest.mark.parametrize(
+    "text", ["谢谢啦 师傅", "好嘞 收到 多谢", "嗯嗯 懂了 88", "OK 谢了哥们！", "行 回见", "拜拜～"]
+)
+def test_thanks_and_goodbye_alone_are_everyday_closings(text: str) -> None:
+    from bot.core.crisis import is_everyday_closing
+
+    assert is_everyday_closing(normalize(text))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "谢谢你们 以后不会再来了",
+        "再见了 这辈子就这样吧",
+        "谢谢 我不想活了",
+        "拜拜了 大家",
+        "谢谢 工资的事我再问问",
+        "😊",
+        "",
+    ],
+)
+def test_a_goodbye_with_anything_more_is_not_an_everyday_closing(text: str) -> None:
+    from bot.core.crisis import is_everyday_closing
+
+    assert not is_everyday_closing(normalize(text))
+
+
 def _probe_params(cases: list[tuple[str, Expected]]) -> list[object]:
     gap = pytest.mark.xfail(strict=True, reason="known gap of the phrase lists")
     return [pytest.param(text, kind, marks=gap if text in GAPS else ()) for text, kind in cases]

@@ -326,3 +326,17 @@ async def test_a_prompt_gives_way_to_a_crisis_and_to_a_second_unusable_text(
     moved_on = await dialogue.handle_text(WHO, "工伤怎么认定")
     assert moved_on is not None and moved_on.topic == "injury.recognition"
     assert [text for text, _ in calls] == ["嗯", "工伤怎么认定"]
+
+
+async def test_thanks_and_goodbye_do_not_trip_the_models_low_crisis_floor(
+    tmp_path: Path, catalog: Catalog, clock: FixedClock
+) -> None:
+    """The model ranks psych.crisis first at 0.2 for both: a bare goodbye gets a goodbye, a
+    goodbye with more words stays with the recall-first floor."""
+    ranking = [("psych.crisis", 0.2), ("meta.thanks", 0.18), ("psych.stress", 0.1)]
+    parser = ScriptedParser({"谢啦 拜拜": ranking, "谢谢你 以后就这样了": ranking})
+    dialogue, _uow = make_dialogue(tmp_path, catalog, clock, parser)
+    closing = await dialogue.handle_text(WHO, "谢啦 拜拜")
+    assert closing is not None and closing.action is not Action.CRISIS
+    farewell = await dialogue.handle_text(WHO, "谢谢你 以后就这样了")
+    assert farewell is not None and farewell.action is Action.CRISIS
