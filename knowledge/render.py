@@ -46,8 +46,9 @@ class Renderer:
     def smalltalk(self, entry: Entry) -> str:
         return self._render("smalltalk.html", entry=entry)
 
-    def handoff(self, entry: Entry) -> str:
-        return self._render("handoff.html", entry=entry)
+    def handoff(self, entry: Entry, role_label: str | None = None) -> str:
+        """`role_label`: the kind of staff already asked for, when the courier named one."""
+        return self._render("handoff.html", entry=entry, role_label=role_label)
 
     def clarify(self, titles: list[str]) -> str:
         return self._render("clarify.html", titles=titles)

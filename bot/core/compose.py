@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import re
 from collections.abc import Callable
 
 from bot.core import calc_flows
@@ -13,6 +14,12 @@ from knowledge.catalog import Catalog
 from knowledge.render import Renderer
 
 ROLE_LABELS = {"legal": "法律援助", "counselling": "心理支持", "union": "工会帮助"}
+# Words that name a kind of staff in a request for a person: 我想找律师, 能找工会的人吗.
+_ROLE_WORDS = {
+    "legal": re.compile("律师|法律援助|法援|法律工作者|打官司"),
+    "union": re.compile("工会"),
+    "counselling": re.compile("心理|咨询师|倾诉|谈心|聊聊心事"),
+}
 HUMAN_BUTTON = Choice("找真人", ButtonData("human").encode())
 # The same words when the bot offers a person (a low-confidence turn): accepting opens an "offer".
 OFFER_BUTTON = Choice("找真人", ButtonData("offer").encode())
@@ -56,8 +63,11 @@ class Composer:
         self._renderer = renderer
         self.extra_buttons: ExtraButtons = _no_extra_buttons
 
-    def decision(self, decision: Decision, *, place: str | None = None) -> Reply:
-        """`place`: a Changzhi district or county the courier named, for the local office line."""
+    def decision(
+        self, decision: Decision, *, place: str | None = None, role: str | None = None
+    ) -> Reply:
+        """`place`: a Changzhi district or county the courier named, for the local office line.
+        `role`: the kind of staff the courier named (找律师), for a request for a person."""
         entry = self._catalog.entry(decision.topic) if decision.topic else None
         if decision.action is Action.CRISIS:
             if decision.crisis is not None:
@@ -85,10 +95,11 @@ class Composer:
             )
             return _reply(decision, self._renderer.clarify(titles), (*choices, HUMAN_BUTTON))
         if decision.action is Action.HANDOFF and entry is not None:
-            role = "counselling" if decision.topic == "psych.counselling" else None
+            if role is None and decision.topic == "psych.counselling":
+                role = "counselling"
             return _reply(
                 decision,
-                self._renderer.handoff(entry),
+                self._renderer.handoff(entry, ROLE_LABELS[role] if role else None),
                 self.role_buttons(),
                 HandoverRequest(reason=f"asked:{decision.topic}", role=role),
             )
@@ -144,3 +155,9 @@ class Composer:
         """One button per kind of staff; `offer`: the courier accepts the bot's offer."""
         kind: Kind = "offer" if offer else "human"
         return tuple(Choice(ROLE_LABELS[r], ButtonData(kind, r).encode()) for r in ROLES)
+
+
+def role_named(text: str) -> str | None:
+    """The one kind of staff `text` names, or None when it names none or several."""
+    named = [role for role, words in _ROLE_WORDS.items() if words.search(text)]
+    return named[0] if len(named) == 1 else None

@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 from bot.clock import Clock
 from bot.core import calc_flows
 from bot.core.buttons import parse_button
-from bot.core.compose import HUMAN_BUTTON, ROLE_LABELS, Composer, ExtraButtons
+from bot.core.compose import HUMAN_BUTTON, ROLE_LABELS, Composer, ExtraButtons, role_named
 from bot.core.normalize import has_meaningful_text, normalize
 from bot.core.policy import Decision
 from bot.core.privacy import mask_personal_numbers
@@ -177,7 +177,7 @@ class Dialogue:
             step = calc_flows.start(started)
             return _Outcome(self._compose.calc_step(step), None, True, _state_json(step))
         decision = await self._understanding.interpret(clean)  # crisis checked above
-        reply = self._compose.decision(decision, place=find_place(clean))
+        reply = self._compose.decision(decision, place=find_place(clean), role=role_named(clean))
         return _Outcome(reply, decision, set_state=state is not None)  # a flow or prompt ends
 
     def _open_case_if_asked(

@@ -340,3 +340,20 @@ async def test_thanks_and_goodbye_do_not_trip_the_models_low_crisis_floor(
     assert closing is not None and closing.action is not Action.CRISIS
     farewell = await dialogue.handle_text(WHO, "谢谢你 以后就这样了")
     assert farewell is not None and farewell.action is Action.CRISIS
+
+
+@pytest.mark.parametrize(
+    ("text", "role"),
+    [("我想找个律师问问", "legal"), ("能帮我找工会的人吗", "union"), ("给我找个真人", None)],
+)
+async def test_asking_for_a_kind_of_person_asks_for_that_kind(
+    tmp_path: Path, catalog: Catalog, clock: FixedClock, text: str, role: str | None
+) -> None:
+    parser = ScriptedParser({text: [("meta.human", 0.9), ("rights.legal_aid", 0.05)]})
+    dialogue, uow = make_dialogue(tmp_path, catalog, clock, parser)
+    reply = await dialogue.handle_text(WHO, text)
+    assert reply is not None and reply.action is Action.HANDOFF
+    with uow() as session:
+        assert session.scalars(select(HandoffCase.role)).one() == role
+    assert ("已经帮你请" in reply.plain()) is (role is not None)
+    assert [c.label for c in reply.choices] == ["法律援助", "心理支持", "工会帮助"]  # to switch
