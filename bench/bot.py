@@ -60,7 +60,9 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[index]
 
 
-def start_bot(api: BotAPIStandin, nlu_url: str, workdir: Path) -> subprocess.Popen[bytes]:
+def start_bot(
+    api: BotAPIStandin, nlu_url: str, workdir: Path, *, offline: bool
+) -> subprocess.Popen[bytes]:
     env = {
         **os.environ,
         "TELEGRAM_BOT_TOKEN": TOKEN,
@@ -71,8 +73,11 @@ def start_bot(api: BotAPIStandin, nlu_url: str, workdir: Path) -> subprocess.Pop
         "LOG_LEVEL": "WARNING",
     }
     log = (workdir / "bot.log").open("wb")
+    # Offline, `courier-aid run` must not start an NLU server of its own at `nlu_url` (it would,
+    # finding none there, and the "offline" figures would then include Rasa).
+    command = [str(PROJECT_ROOT / ".venv" / "bin" / "courier-aid"), "run"]
     return subprocess.Popen(
-        [str(PROJECT_ROOT / ".venv" / "bin" / "courier-aid"), "run"],
+        [*command, "--no-nlu-server"] if offline else command,
         env=env,
         stdout=log,
         stderr=subprocess.STDOUT,
@@ -147,7 +152,7 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
         assert args.nlu == "offline" or is_ready(nlu_url)
         workdir = Path(tmp)
         async with BotAPIStandin(token=TOKEN) as api:
-            bot = start_bot(api, nlu_url, workdir)
+            bot = start_bot(api, nlu_url, workdir, offline=args.nlu == "offline")
             try:
                 await api.wait_for(lambda c: c.method == "getUpdates", timeout=300)
                 print(f"bot polling; warming up {len(couriers)} couriers...", flush=True)

@@ -273,6 +273,9 @@ def cmd_run(settings: Settings, args: argparse.Namespace) -> int:
     if is_ready(settings.nlu_url):
         print(f"using the NLU server already running at {settings.nlu_url}", file=sys.stderr)
         return assistant()
+    if args.no_nlu_server:
+        print("no NLU server: the offline matcher answers", file=sys.stderr)
+        return assistant()
     print("preparing the language model (the first time this takes a few minutes)...", flush=True)
     server = _server(settings, _train(settings))
     print("starting the NLU server...", flush=True)
@@ -288,6 +291,11 @@ def build_parser() -> argparse.ArgumentParser:
         "--stop-with-parent",
         action="store_true",
         help="stop the bot when the process that started it dies (used by `make run`)",
+    )
+    run.add_argument(
+        "--no-nlu-server",
+        action="store_true",
+        help="do not train or start the NLU server; without one the offline matcher answers",
     )
     run.set_defaults(func=cmd_run, log_to_file=True)
     sub.add_parser("chat", help="terminal chat (NLU server must run)").set_defaults(

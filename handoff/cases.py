@@ -109,6 +109,20 @@ def open_case_of(session: Session, user_id: int) -> HandoffCase | None:
     ).first()
 
 
+def open_case_of_chat(session: Session, channel: str, external_ref: str) -> HandoffCase | None:
+    """`open_case_of` for a courier named by their chat, in one query (asked on every message)."""
+    return session.scalars(
+        select(HandoffCase)
+        .join(User, User.id == HandoffCase.user_id)
+        .where(
+            User.channel == channel,
+            User.external_ref == external_ref,
+            HandoffCase.status.in_(OPEN_STATES),
+        )
+        .order_by(HandoffCase.id.desc())
+    ).first()
+
+
 def build_summary(
     session: Session, case: HandoffCase, *, limit: int = SUMMARY_MESSAGES
 ) -> dict[str, Any]:

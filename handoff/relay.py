@@ -11,13 +11,13 @@ from sqlalchemy import and_, or_, select
 
 from bot.core.privacy import mask_personal_numbers
 from handoff.buttons import Press
-from handoff.cases import cases_of, open_case_of
+from handoff.cases import cases_of, open_case_of_chat
 from handoff.context import STATUS_LABELS, Ctx
 from handoff.notices import Button, ChatRef, CopyMessage, Incoming, Notice, Outcome, Track
 from handoff.staff import chat_of
 from storage.handoff_models import CaseCard, RelayLink, Staff, StaffFocus
 from storage.models import HandoffCase, User
-from storage.repositories import Messages, Users
+from storage.repositories import Messages
 
 
 def find_link(ctx: Ctx, chat: ChatRef, message_ref: str) -> RelayLink | None:
@@ -65,10 +65,11 @@ def _record(ctx: Ctx, user: User, direction: str, incoming: Incoming, action: st
 
 def from_courier(ctx: Ctx, incoming: Incoming) -> Outcome:
     """A courier's message while a case is open goes to staff (or waits for the claimer)."""
-    user = Users(ctx.session).get(incoming.chat.channel, incoming.chat.ref)
-    case = open_case_of(ctx.session, user.id) if user is not None else None
-    if user is None or case is None:
+    case = open_case_of_chat(ctx.session, incoming.chat.channel, incoming.chat.ref)
+    if case is None:
         return Outcome(handled=False)
+    user = ctx.session.get(User, case.user_id)
+    assert user is not None
     if not _record(ctx, user, "in", incoming, "relay"):
         return Outcome()
     sends: list[Notice | CopyMessage] = []

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from bot.clock import Clock
 from handoff import announce, courier, desk, relay
 from handoff.buttons import PREFIX, parse_press
-from handoff.cases import open_case_of
+from handoff.cases import open_case_of_chat
 from handoff.config import HandoffConfig
 from handoff.context import Ctx
 from handoff.notices import ChatRef, Incoming, Notice, Outcome, Track
@@ -25,7 +25,6 @@ from handoff.render import HandoffText
 from handoff.staff import active_staff, write_audit
 from storage.handoff_models import Staff
 from storage.models import HandoffCase
-from storage.repositories import Users
 
 log = logging.getLogger(__name__)
 STAFF_COMMANDS = (
@@ -61,8 +60,7 @@ class HandoffService:
 
     def has_open_case(self, courier: ChatRef) -> bool:
         with self._uow() as session:
-            user = Users(session).get(courier.channel, courier.ref)
-            return user is not None and open_case_of(session, user.id) is not None
+            return open_case_of_chat(session, courier.channel, courier.ref) is not None
 
     def record_sent(self, track: Track, chat: ChatRef, message_ref: str) -> None:
         """Call after sending a notice or copy that carried a `Track`, with the new message id."""

@@ -67,9 +67,11 @@ class Messages:
         action: str | None = None,
         confidence: float | None = None,
     ) -> Message | None:
-        """Add a message; return None (and add nothing) when `dedupe_key` was recorded before."""
-        if dedupe_key is not None and self.seen(dedupe_key):
-            return None
+        """Add a message; return None (and add nothing) when `dedupe_key` was recorded before.
+
+        With a key the row is inserted at once in a savepoint, and the unique key decides (no
+        read first); without one it is only added, and written with the rest of the unit of work.
+        """
         message = Message(
             user_id=user.id,
             direction=direction,
@@ -80,6 +82,9 @@ class Messages:
             dedupe_key=dedupe_key,
             created_at=now,
         )
+        if dedupe_key is None:
+            self._session.add(message)
+            return message
         try:
             with self._session.begin_nested():
                 self._session.add(message)

@@ -49,8 +49,17 @@ def test_recording_is_idempotent(engine: Engine, clock: FixedClock) -> None:
         user = Users(session).get_or_create("telegram", "42", clock.now())
         assert Messages(session).record(user, "in", "工资", clock.now(), dedupe_key="tg:1")
         assert Messages(session).record(user, "in", "工资", clock.now(), dedupe_key="tg:1") is None
+        # Without a key nothing is deduplicated; the row goes with the unit of work.
+        assert Messages(session).record(user, "out", "答", clock.now()) is not None
+        assert Messages(session).record(user, "out", "答", clock.now()) is not None
     with uow() as session:
-        assert len(session.scalars(select(Message)).all()) == 1
+        assert len(session.scalars(select(Message)).all()) == 3
+    with uow() as session:  # a key recorded in an earlier transaction
+        user = Users(session).get_or_create("telegram", "42", clock.now())
+        assert Messages(session).record(user, "in", "工资", clock.now(), dedupe_key="tg:1") is None
+        assert Messages(session).record(user, "in", "又问", clock.now(), dedupe_key="tg:2")
+    with uow() as session:
+        assert len(session.scalars(select(Message)).all()) == 4
 
 
 def test_concurrent_get_or_create_makes_one_user(engine: Engine, clock: FixedClock) -> None:

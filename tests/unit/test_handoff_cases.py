@@ -6,7 +6,13 @@ import datetime as dt
 from pathlib import Path
 
 from bot.clock import FixedClock
-from handoff.cases import build_summary, open_case, previous_helper, waiting_queue
+from handoff.cases import (
+    build_summary,
+    open_case,
+    open_case_of_chat,
+    previous_helper,
+    waiting_queue,
+)
 from handoff.notices import ChatRef
 from handoff.staff import add_staff, remove_staff
 from storage.repositories import Users
@@ -51,6 +57,26 @@ def test_one_open_case_per_courier_with_a_stable_pseudonym(
         first.status = "closed"
         later = open_case(session, user, reason="button", now=clock.now())
         assert later.id != first.id and later.pseudonym == first.pseudonym
+
+
+def test_open_case_of_a_chat(tmp_path: Path, clock: FixedClock) -> None:
+    """The courier's open case found by their chat alone; others' cases and closed ones not."""
+    _engine, uow = sqlite_uow(tmp_path)
+    with uow() as session:
+        users = Users(session)
+        courier = users.get_or_create("telegram", "42", clock.now())
+        other = users.get_or_create("telegram", "43", clock.now())
+        users.get_or_create("terminal", "42", clock.now())
+        open_case(session, other, reason="button", role="legal", now=clock.now())
+        assert open_case_of_chat(session, "telegram", "42") is None
+        case = open_case(session, courier, reason="button", role="legal", now=clock.now())
+        assert open_case_of_chat(session, "telegram", "42") is case
+        assert open_case_of_chat(session, "terminal", "42") is None
+        assert open_case_of_chat(session, "telegram", "44") is None  # no such courier
+        case.status = "claimed"
+        assert open_case_of_chat(session, "telegram", "42") is case
+        case.status = "closed"
+        assert open_case_of_chat(session, "telegram", "42") is None
 
 
 def test_queue_puts_urgent_first_then_the_longest_waiting(

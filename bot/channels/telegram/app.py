@@ -28,6 +28,7 @@ from bot.app import Services, build_services
 from bot.channels.telegram import events, handlers, staff, texts
 from bot.channels.telegram.context import BotData, Runtime
 from bot.channels.telegram.ratelimit import CourierRateLimiter
+from bot.channels.telegram.request import AiohttpRequest
 from bot.channels.telegram.updates import FloodGuard, PerChatProcessor, UpdateLog
 from bot.clock import Clock
 from bot.core.accounts import Accounts
@@ -72,6 +73,8 @@ def build_application(
             )
         )
         .context_types(ContextTypes(bot_data=BotData))
+        .request(AiohttpRequest())
+        .get_updates_request(AiohttpRequest(connection_pool_size=1))
         .rate_limiter(
             CourierRateLimiter(
                 overall_max_rate=settings.telegram_overall_rate,

@@ -30,6 +30,7 @@ from contextlib import asynccontextmanager, contextmanager
 from contextvars import ContextVar
 from typing import Any
 
+import aiohttp
 import httpx
 from telegram.error import BadRequest, NetworkError, RetryAfter, TimedOut
 from telegram.ext import AIORateLimiter
@@ -61,8 +62,11 @@ def at_most_once() -> Iterator[None]:
 
 def surely_not_delivered(exc: NetworkError) -> bool:
     """True when the request cannot have been carried out: no connection was made, or the
-    server answered with an error status (PTB raises those without an httpx cause)."""
+    server answered with an error status (PTB raises those without an HTTP library's cause).
+    The bot speaks aiohttp (`request.py`); httpx's errors are PTB's default request's."""
     cause = exc.__cause__
+    if isinstance(cause, aiohttp.ClientConnectorError | aiohttp.ConnectionTimeoutError):
+        return True  # no connection, or none within the connect (and pool) timeout
     if isinstance(cause, httpx.ConnectError | httpx.ConnectTimeout | httpx.PoolTimeout):
         return True
     return cause is None and not isinstance(exc, TimedOut)

@@ -17,6 +17,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
+from sqlalchemy import insert
 from sqlalchemy.exc import IntegrityError
 from telegram import Update
 from telegram.ext import BaseUpdateProcessor
@@ -89,11 +90,12 @@ class UpdateLog:
 
     def claim(self, update_id: int) -> bool:
         try:
-            with self._uow() as session:
-                row = ProcessedUpdate(
-                    channel=self.CHANNEL, update_id=update_id, received_at=self._now()
+            with self._uow() as session:  # a plain INSERT: no ORM object to track and flush
+                session.execute(
+                    insert(ProcessedUpdate).values(
+                        channel=self.CHANNEL, update_id=update_id, received_at=self._now()
+                    )
                 )
-                session.add(row)
         except IntegrityError:
             return False
         return True
