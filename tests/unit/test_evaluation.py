@@ -3,7 +3,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from bot.evaluation import Prediction, read_items, score
+from bot.evaluation import Prediction, format_report, read_items, score
 
 
 def p(topic: str | None, action: str, *candidates: str) -> Prediction:
@@ -48,7 +48,7 @@ def test_scoring_follows_the_eval_readme() -> None:
     assert figures["topic_accuracy"] == 0.5  # a and h
     assert figures["clarify_with_right_topic"] == 0.25  # b
     assert figures["crisis_recall"] == 0.5
-    assert figures["false_crisis_alarm_rate"] == round(1 / 7, 4)  # c
+    assert figures["false_crisis_alarm_rate"] == 1 / 7  # c
     assert figures["out_of_scope_handled"] == 0.5
     assert figures["out_of_scope_answered_with_labour_topic"] == 0.5
     assert figures["other_accuracy"] == 1.0
@@ -65,3 +65,15 @@ def test_read_items_names_bad_lines(tmp_path: Path) -> None:
         assert "x.jsonl:3" in str(exc)
     else:
         raise AssertionError("expected a ValueError")
+
+
+def test_figures_are_rounded_once_when_shown() -> None:
+    """170 of 189 is 89.947%: shown as 89.9%, never rounded twice up to 90.0%."""
+    items = [{"text": str(i), "topic": "wages.arrears", "action": "answer"} for i in range(189)]
+    preds = [
+        Prediction("wages.arrears" if i < 170 else "injury.recognition", "answer", 0.9, ())
+        for i in range(189)
+    ]
+    report = score(items, preds)
+    assert report.figures()["topic_accuracy"] == 170 / 189
+    assert "89.9%" in format_report(report, "x.jsonl")
