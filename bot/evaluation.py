@@ -76,10 +76,13 @@ class Report:
             self.false_alarms += pred.action == "crisis"
         if action == "answer":
             self.answer_total += 1
-            right = pred.action == "answer" and pred.topic in gold
-            self.answer_right += right
-            if pred.action == "clarify" and gold & set(pred.candidate_topics[:2]):
-                self.answer_clarify_right += 1
+            # README: right when answered with the right topic, or when asked "which of these?"
+            # with the right topic among the choices (counted right, reported apart).
+            answered = pred.action == "answer" and pred.topic in gold
+            clarified = pred.action == "clarify" and bool(gold & set(pred.candidate_topics[:2]))
+            self.answer_right += answered
+            self.answer_clarify_right += clarified
+            right = answered or clarified
         elif action == "out_of_scope":
             self.oos_total += 1
             right = pred.action in OUT_OF_SCOPE_HANDLED
@@ -109,7 +112,10 @@ class Report:
 
         return {
             "answer_items": self.answer_total,
-            "topic_accuracy": rate(self.answer_right, self.answer_total),
+            "topic_accuracy": rate(
+                self.answer_right + self.answer_clarify_right, self.answer_total
+            ),
+            "answered_with_right_topic": rate(self.answer_right, self.answer_total),
             "clarify_with_right_topic": rate(self.answer_clarify_right, self.answer_total),
             "crisis_items": self.crisis_total,
             "crisis_recall": rate(self.crisis_hit, self.crisis_total),

@@ -45,7 +45,8 @@ def test_scoring_follows_the_eval_readme() -> None:
     ]
     figures = score(items, preds).figures()
     assert figures["answer_items"] == 4
-    assert figures["topic_accuracy"] == 0.5  # a and h
+    assert figures["topic_accuracy"] == 0.75  # a and h answered, b asked with the right choice
+    assert figures["answered_with_right_topic"] == 0.5  # a and h
     assert figures["clarify_with_right_topic"] == 0.25  # b
     assert figures["crisis_recall"] == 0.5
     assert figures["false_crisis_alarm_rate"] == 1 / 7  # c
