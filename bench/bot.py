@@ -34,7 +34,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from bench.memory import machine, peak_rss_mib
+from bench.memory import cpu_seconds, machine, peak_rss_mib
 from bot.settings import PROJECT_ROOT, Settings
 from knowledge.loader import load_entries
 from nlu.server import RasaServer, is_ready
@@ -122,6 +122,16 @@ async def drain(api: BotAPIStandin, updates: set[int], timeout: float) -> None:
         await asyncio.sleep(0.2)
 
 
+def cpu_use(bot_pid: int, rasa_pid: int | None) -> dict[str, float | None]:
+    """CPU seconds used so far by the bot, the Rasa server and this process (the stand-in and
+    the simulated couriers, which share the machine with them)."""
+    return {
+        "bot": cpu_seconds(bot_pid),
+        "rasa": cpu_seconds(rasa_pid) if rasa_pid is not None else None,
+        "standin_and_couriers": cpu_seconds(os.getpid()),
+    }
+
+
 class NoServer(contextlib.nullcontext[None]):
     pid: int | None = None
 
@@ -158,8 +168,10 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
                 print(f"bot polling; warming up {len(couriers)} couriers...", flush=True)
                 await warm_up(api, couriers)
                 print(f"load: {args.rate}/s for {args.seconds}s...", flush=True)
+                cpu_before = cpu_use(bot.pid, server.pid)
                 updates, duration = await load(api, couriers, args.rate, args.seconds)
                 await drain(api, updates, timeout=60)
+                cpu_after = cpu_use(bot.pid, server.pid)
                 latencies = [
                     lat.seconds * 1000 for lat in api.reply_latencies() if lat.update_id in updates
                 ]
@@ -182,6 +194,11 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
                 args.out.parent.mkdir(parents=True, exist_ok=True)
                 shutil.copyfile(workdir / "bot.log", args.out.with_suffix(".log"))
     handled = len(latencies)
+    cpu_ms: dict[str, float | None] = {}
+    for name, before in cpu_before.items():
+        after = cpu_after[name]
+        used = after - before if after is not None and before is not None else None
+        cpu_ms[name] = round(used * 1000 / handled, 2) if used is not None and handled else None
     return {
         "benchmark": "bot",
         "when": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
@@ -201,6 +218,9 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
             "mean": round(statistics.fmean(latencies), 1) if latencies else None,
             "max": round(max(latencies), 1) if latencies else None,
         },
+        # CPU time over the load and the drain, per handled message: comparable across machines
+        # of one kind, and the sum says how many cores a given rate needs.
+        "cpu_ms_per_message": cpu_ms,
         "peak_memory_mib": {
             "bot": round(bot_peak, 1) if bot_peak else None,
             "rasa": round(rasa_peak, 1) if rasa_peak else None,
@@ -224,11 +244,14 @@ def main(argv: list[str] | None = None) -> int:
     args.out.write_text(json.dumps(result, ensure_ascii=False, indent=2) + "\n", "utf-8")
     lat = result["latency_ms"]
     mem = result["peak_memory_mib"]
+    cpu = result["cpu_ms_per_message"]
     print(
         f"handled {result['messages_answered']}/{result['messages_sent']} messages, "
         f"{result['handled_per_s']}/s (offered {args.rate}/s); "
         f"update→reply p50 {lat['p50']} ms, p95 {lat['p95']} ms, p99 {lat['p99']} ms; "
-        f"peak memory bot {mem['bot']} MiB, Rasa {mem['rasa']} MiB "
+        f"peak memory bot {mem['bot']} MiB, Rasa {mem['rasa']} MiB; "
+        f"CPU ms per message bot {cpu['bot']}, Rasa {cpu['rasa']}, "
+        f"stand-in and couriers {cpu['standin_and_couriers']} "
         f"({result['machine']['cpus']} CPUs, NLU {args.nlu}) → {args.out}"
     )
     return 0 if result["messages_unanswered"] == 0 else 1

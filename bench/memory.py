@@ -1,4 +1,4 @@
-"""Peak memory of a process, read from Linux's /proc (VmHWM: the resident high-water mark)."""
+"""Peak memory (VmHWM, the resident high-water mark) and CPU time of a process, from /proc."""
 
 from __future__ import annotations
 
@@ -15,6 +15,19 @@ def peak_rss_mib(pid: int) -> float | None:
         if line.startswith("VmHWM:"):
             return int(line.split()[1]) / 1024
     return None
+
+
+def cpu_seconds(pid: int) -> float | None:
+    """CPU time (user + system) the process has used so far, in seconds; None when it is gone."""
+    import os
+
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return None
+    # Fields after the command name (which may hold spaces), counted from field 3: utime is 14.
+    fields = stat[stat.rindex(")") + 2 :].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def machine() -> dict[str, object]:
