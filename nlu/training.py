@@ -18,6 +18,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from knowledge.schema import Entry
+from nlu.text import classifier_text
 
 NLU_DIR = Path(__file__).resolve().parent
 CONFIG_FILE = NLU_DIR / "config.yml"
@@ -40,8 +41,12 @@ class TrainingError(RuntimeError):
 
 
 def training_examples(entries: Iterable[Entry]) -> dict[str, list[str]]:
-    """Intent name -> examples, in entry order."""
-    return {entry.topic: list(entry.examples) for entry in entries if entry.examples}
+    """Intent name -> examples in the form the classifier reads (nlu/text.py), in entry order."""
+    return {
+        entry.topic: [classifier_text(example) for example in entry.examples]
+        for entry in entries
+        if entry.examples
+    }
 
 
 def render_nlu_yaml(examples: dict[str, list[str]]) -> str:

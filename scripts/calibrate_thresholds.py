@@ -26,9 +26,12 @@ LONG = 40  # characters: the policy has separate thresholds for long messages
 
 
 async def parse_all(url: str, texts: list[str]) -> list[NLUResult]:
+    from bot.core.normalize import normalize
+    from nlu.text import classifier_text
+
     client = NLUClient(url, offline=OfflineMatcher([]), timeout=10)
-    try:
-        return [await client.parse(text) for text in texts]
+    try:  # what Understanding.interpret sends to the NLU server
+        return [await client.parse(classifier_text(normalize(text))) for text in texts]
     finally:
         await client.aclose()
 
@@ -78,7 +81,7 @@ def main() -> None:
     grid = itertools.product(
         [0.2, 0.25, 0.3, 0.35, 0.4, 0.5],
         [0.1, 0.15, 0.2, 0.3],
-        [0.0, 0.05, 0.1, 0.15, 0.2, 0.25, 0.3],
+        [0.0, 0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.5, 0.6, 0.7, 0.8],
     )
     for answer, clarify, margin in grid:
         if clarify > answer:
@@ -103,7 +106,12 @@ def main() -> None:
     crisis_report(items, results, actions)
     print(f"{len(items)} held-out questions")
     print("utility answer clarify margin | right clarified wrong fallback")
-    for row in rows[:12]:
+    current = Thresholds()
+    chosen = [r for r in rows if r[1:4] == (current.answer, current.clarify, current.margin)]
+    for row in [*rows[:12], ("current settings:",), *chosen]:
+        if len(row) == 1:
+            print(row[0])
+            continue
         print("{:7.1f} {:6.2f} {:7.2f} {:6.2f} | {:5d} {:9d} {:5d} {:8d}".format(*row))
 
 

@@ -12,6 +12,7 @@ from bot.core.crisis import CrisisSignal, detect_crisis, is_everyday_closing, is
 from bot.core.normalize import has_meaningful_text, normalize
 from bot.core.policy import Decision, Policy
 from nlu.result import NLUResult
+from nlu.text import classifier_text
 
 CRISIS_SCAN_CHARS = 10_000  # the crisis check reads far more of a long message than NLU does
 
@@ -47,4 +48,6 @@ class Understanding:
         if not has_meaningful_text(clean):
             return self._policy.decide(NLUResult.empty(), None)
         hyperbole = is_figure_of_speech(clean) or is_everyday_closing(clean)
-        return self._policy.decide(await self._nlu.parse(clean), None, hyperbole=hyperbole)
+        # The classifier reads the question without 您好 and 谢谢 and with figures masked.
+        nlu = await self._nlu.parse(classifier_text(clean))
+        return self._policy.decide(nlu, None, hyperbole=hyperbole)

@@ -16,11 +16,11 @@ from nlu.training import heldout_items
 
 pytestmark = pytest.mark.integration
 
-# Reached on 2026-11-29 with the committed data and nlu/config.yml (see nlu/README.md):
-# topic accuracy 79.4% on answer items (848, of which 155 long narratives added that day),
-# crisis recall 100% (41/41), false crisis alarms 3.0%. Trainings of the same data differ by
-# about a point (80.2% the training before, whose features were equal to 1e-12).
-REACHED_TOPIC_ACCURACY = 0.794
+# Reached on 2026-11-29 with the committed data and nlu/config.yml (see nlu/README.md), the
+# linear classifier that replaced DIET that day: topic accuracy 91.3% on answer items (848;
+# answered right 86.1%, asked "which of these two?" with the right one among them 5.2%),
+# crisis recall 100% (41/41), false crisis alarms 2.0%. Training is deterministic (fixed seeds).
+REACHED_TOPIC_ACCURACY = 0.913
 ALLOWED_DROP = 0.05
 # Our held-out set is full of near misses (past assaults, venting); recall comes first.
 MAX_FALSE_ALARMS = 0.04

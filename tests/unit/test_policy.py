@@ -94,3 +94,14 @@ def test_hyperbole_needs_real_confidence_from_the_model(policy: Policy) -> None:
     ranking = result(("psych.stress", 0.6), ("psych.crisis", 0.36))
     assert policy.decide(ranking, None).action is Action.CRISIS
     assert policy.decide(ranking, None, hyperbole=True).action is not Action.CRISIS
+
+
+def test_a_crisis_topic_below_its_raised_floor_is_not_answered_as_a_crisis() -> None:
+    """Above the answer threshold but below the floor for everyday exaggeration: the crisis
+    check has said no, so the answer path must not send the crisis reply after all."""
+    policy = Policy(ACTIONS, Thresholds(answer=0.2, crisis_top=0.15, crisis=0.1))
+    ranking = result(("psych.crisis", 0.4), ("wages.arrears", 0.3))
+    decision = policy.decide(ranking, None, hyperbole=True)
+    assert decision.action is not Action.CRISIS
+    assert decision.topic != "psych.crisis"
+    assert policy.decide(ranking, None).action is Action.CRISIS  # without the exaggeration
