@@ -13,7 +13,11 @@ counsellor, a miss can cost a life. It is built from curated phrase families:
 3. SELF_HARM families, then VETOED cues (everyday objects used as means, such as charcoal, rope or
    a roof, that count unless the message names an ordinary purpose), then the farewell rule (a
    farewell context plus a goodbye), then VIOLENCE families are searched in order; the first hit
-   wins, so bleeding self-injury stays "self_harm".
+   wins, so bleeding self-injury stays "self_harm";
+4. a beating or a fall told after the fact to ask about rights (a past time or an aftermath such
+   as the hospital, a rights question, nothing about danger now: 前天被业主踹了一脚 后来他走了
+   能找他赔吗) is not an emergency; weapons, threats, being held or followed and calls for help
+   always are.
 
 Pattern shorthand: "~" is up to three optional fillers (真的/都/就/了 ...); "…" is a gap of up to
 four characters inside one clause (never across punctuation or a masked span); _WIDE gaps may
@@ -721,11 +725,56 @@ def _self_harm(compact: str, masked: str) -> str | None:
     return _farewell(compact, masked)
 
 
-def _violence(compact: str, masked: str) -> str | None:
-    for rx in _VIOLENCE:
-        if m := rx.search(masked):
-            return compact[m.start() : m.end()]
-    return None
+def _violence(compact: str, masked: str) -> list[tuple[int, str]]:
+    """(family index, cue) for every violence family that matches, in family order."""
+    return [
+        (family, compact[m.start() : m.end()])
+        for family, rx in enumerate(_VIOLENCE)
+        if (m := rx.search(masked))
+    ]
+
+
+# An assault or a fall told after the fact, to ask about rights: 上周被客户推了一把 … 能索赔吗,
+# 同事晕倒了 送医院抢救了两天 算工伤吗. Only the families "being beaten" (0) and "injured or
+# collapsing" (5) can describe something that is over; weapons, threats, being held, being
+# followed and calls for help always count. The message must say it is over (a time in the past
+# or an aftermath such as the hospital), ask a rights question, and say nothing of danger now.
+_PAST_ABLE = frozenset({0, 5})
+_AFTERMATH = _rx(
+    _PAST,
+    "当时|那天|那时候?|事后|后来|事发|当天",
+    "送(?:去|到|进)?(?:了)?医院|住(?:了)?院|出院|抢救(?:了|过来)|缝了|拍了片|验伤|伤情鉴定"
+    "|医药费|做了笔录|派出所|报(?:了)?警了",
+    "拉开了|劝开了|(?:他|她|对方|客户|业主|那人|那个人)~走了",
+)
+_RIGHTS_QUESTION = _rx(
+    "怎么办|咋办|维权|索赔|赔|能要|可以要|算(?:不算)?工伤|是不是工伤|工伤吗|合法吗|违法吗"
+    "|找谁|告(?:他|她|对方|公司|客户|业主)|起诉|投诉|追究|谁(?:来)?(?:负责|出|赔)|报销|怎么处理"
+    "|能怎么",
+)
+_DANGER_NOW = _rx(
+    "正在|还在(?:打|追|门口|外面|楼下|流血|抢救|昏迷)|现在(?:还)?(?:在|被|有人)|又(?:来|找|打|堵)"
+    "|快来|救命|在门口|在楼下|跟着我|不让我走|不放我走|抢救中|还没醒|没醒|昏迷不醒|喘不上气"
+    "|没(?:有)?(?:呼吸|意识|心跳)",
+)
+
+
+def _told_after_the_fact(compact: str) -> bool:
+    return bool(
+        _AFTERMATH.search(compact)
+        and _RIGHTS_QUESTION.search(compact)
+        and not _DANGER_NOW.search(compact)
+    )
+
+
+def _violence_verdict(variants: list[tuple[str, str]]) -> tuple[str | None, bool]:
+    """(cue of danger now or None, whether a violence cue was found but told after the fact)."""
+    cues = [hit for compact, masked in variants for hit in _violence(compact, masked)]
+    if not cues:
+        return None, False
+    if all(family in _PAST_ABLE for family, _ in cues) and _told_after_the_fact(variants[0][0]):
+        return None, True
+    return cues[0][1], False
 
 
 def _variants(text: str) -> list[tuple[str, str]]:
@@ -756,10 +805,19 @@ def detect_crisis(text: str) -> CrisisSignal | None:
     for compact, masked in variants:
         if cue := _self_harm(compact, masked):
             return CrisisSignal("self_harm", cue)
-    for compact, masked in variants:
-        if cue := _violence(compact, masked):
-            return CrisisSignal("violence", cue)
-    return None
+    cue, _ = _violence_verdict(variants)
+    return CrisisSignal("violence", cue) if cue else None
+
+
+def is_told_after_the_fact(text: str) -> bool:
+    """True when the text tells of an assault or a fall that is over, to ask about rights
+    (上周被业主扇了一巴掌 后来他走了 能怎么办), and holds no crisis cue. The policy then keeps the
+    model's low-floor crisis net from firing on it; the answer still names 110 and 120."""
+    variants = _variants(text)
+    if not variants or any(_self_harm(compact, masked) for compact, masked in variants):
+        return False
+    cue, after_the_fact = _violence_verdict(variants)
+    return cue is None and after_the_fact
 
 
 def is_figure_of_speech(text: str) -> bool:

@@ -8,7 +8,13 @@ from __future__ import annotations
 import functools
 from typing import Protocol
 
-from bot.core.crisis import CrisisSignal, detect_crisis, is_everyday_closing, is_figure_of_speech
+from bot.core.crisis import (
+    CrisisSignal,
+    detect_crisis,
+    is_everyday_closing,
+    is_figure_of_speech,
+    is_told_after_the_fact,
+)
 from bot.core.normalize import has_meaningful_text, normalize
 from bot.core.policy import Decision, Policy
 from nlu.result import NLUResult
@@ -47,7 +53,13 @@ class Understanding:
         """NLU and policy for normalised text whose crisis check came back empty."""
         if not has_meaningful_text(clean):
             return self._policy.decide(NLUResult.empty(), None)
-        hyperbole = is_figure_of_speech(clean) or is_everyday_closing(clean)
-        # The classifier reads the question without 您好 and 谢谢 and with figures masked.
+        # Everyday exaggeration, a bare goodbye, or a past assault told to ask about rights:
+        # the model's crisis topics then need real confidence, not the recall-first floors.
+        hyperbole = (
+            is_figure_of_speech(clean)
+            or is_everyday_closing(clean)
+            or is_told_after_the_fact(clean)
+        )
+        # The classifier reads the question without 您好 and 谢谢 around it (nlu/text.py).
         nlu = await self._nlu.parse(classifier_text(clean))
         return self._policy.decide(nlu, None, hyperbole=hyperbole)

@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 
 from bot.core import crisis
-from bot.core.crisis import CrisisSignal, detect_crisis
+from bot.core.crisis import CrisisSignal, detect_crisis, is_told_after_the_fact
 from bot.core.normalize import normalize
 from tests.unit.crisis_probe_cases import (
     GAPS,
@@ -1113,3 +1113,37 @@ def test_negated_wishes(text: str, kind: Expected) -> None:
 def test_means_with_an_ordinary_purpose_stay_quiet(text: str, kind: Expected) -> None:
     signal = check(text)
     assert (signal.kind if signal else None) == kind, signal
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "前天在长子县送件 业主嫌我来晚了 踹了我一脚 后来物业把他劝走了 这事能找他赔医药费吗",
+        "上个月送件时业主把我推倒了 当时没报警 现在还能告他吗",
+        "工友搬货时突然晕倒 送到医院住了一周 这算不算工伤",
+        "昨天客户把我推倒在地 膝盖缝了三针 医药费谁出",
+    ],
+)
+def test_an_assault_or_fall_told_after_the_fact_to_ask_about_rights_is_not_a_crisis(
+    text: str,
+) -> None:
+    clean = normalize(text)
+    assert detect_crisis(clean) is None
+    assert is_told_after_the_fact(clean)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "前天被站长打了 今天他又堵在门口说要弄死我 怎么办",  # a threat now
+        "昨天被客户打了 现在还在流血 能索赔吗",  # still bleeding
+        "被业主打了 怎么办",  # nothing says it is over
+        "上周被打过 他刚才又来打我了 救命",  # again, now
+        "工友被叉车压住了 送医院了 还没醒 算工伤吗",  # still unconscious
+        "以前被他打过 他今天拿刀追我 怎么办",  # a weapon always counts
+    ],
+)
+def test_danger_now_still_counts_even_with_a_past_or_a_rights_question(text: str) -> None:
+    clean = normalize(text)
+    assert detect_crisis(clean) is not None
+    assert not is_told_after_the_fact(clean)
