@@ -64,9 +64,9 @@ class Settings(BaseSettings):
     )
 
     # Policy thresholds, chosen on our own held-out split (see nlu/README.md).
-    answer_threshold: float = 0.20
+    answer_threshold: float = 0.35
     clarify_threshold: float = 0.15
-    clarify_margin: float = 0.60
+    clarify_margin: float = 0.80
 
     # Human handoff (issue 5): the staff group for case cards, duty hours, unclaimed timeouts.
     staff_chat_id: int | None = None
