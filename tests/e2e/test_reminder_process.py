@@ -100,15 +100,24 @@ def closest_sends(api: BotAPIStandin) -> str:
     return f"chat {a.params['chat_id']}: {first}, then {second}"
 
 
+def reminder_states(url: str, event_id: int) -> list[str]:
+    with database(url) as session:
+        return list(
+            session.scalars(
+                select(EventReminder.state).where(EventReminder.event_id == event_id)
+            ).all()
+        )
+
+
 async def until_done(url: str, event_id: int, count: int, timeout: float) -> None:
     """Until `count` reminders of the event are `done` in the bot's database (it is running)."""
     loop = asyncio.get_running_loop()
     deadline = loop.time() + timeout
     while loop.time() < deadline:
-        with database(url) as session:
-            states = session.scalars(
-                select(EventReminder.state).where(EventReminder.event_id == event_id)
-            ).all()
+        # In a thread: this loop also runs the stand-in, which stamps each request's arrival
+        # when it handles it. A database read blocking the loop (the bot may hold the lock)
+        # would stamp the requests that came meanwhile all at once, as if sent in a burst.
+        states = await asyncio.to_thread(reminder_states, url, event_id)
         if states.count("done") >= count:
             return
         await asyncio.sleep(0.5)
