@@ -43,5 +43,6 @@ def classifier_text(text: str) -> str:
     Tried and left out (2026-11-29): masking figures other than service numbers (2012年12月 →
     0年0月), because the digits of 12355 in the youth.hotline examples shared n-grams with
     dates and wages. On our held-out split it changed topic accuracy by nothing and handled two
-    fewer out-of-scope questions."""
+    fewer out-of-scope questions; tried again on 96 new held-out questions full of figures, it
+    got exactly the same ones right (93.8%) and 0.1 point less on the rest."""
     return without_courtesy(text)

@@ -17,10 +17,10 @@ from nlu.training import heldout_items
 pytestmark = pytest.mark.integration
 
 # Reached on 2026-11-29 with the committed data and nlu/config.yml (see nlu/README.md), the
-# linear classifier that replaced DIET that day: topic accuracy 92.8% on answer items (1,032;
-# answered right 85.9%, asked "which of these two?" with the right one among them 7.0%),
-# crisis recall 100% (41/41), false crisis alarms 1.5%. Training is deterministic (fixed seeds).
-REACHED_TOPIC_ACCURACY = 0.928
+# linear classifier that replaced DIET that day: topic accuracy 92.9% on answer items (1,128;
+# answered right 86.2%, asked "which of these two?" with the right one among them 6.7%),
+# crisis recall 100% (41/41), false crisis alarms 1.4%. Training is deterministic (fixed seeds).
+REACHED_TOPIC_ACCURACY = 0.929
 ALLOWED_DROP = 0.05
 # Our held-out set is full of near misses (past assaults, venting); recall comes first.
 MAX_FALSE_ALARMS = 0.04
