@@ -813,6 +813,8 @@ def is_told_after_the_fact(text: str) -> bool:
     """True when the text tells of an assault or a fall that is over, to ask about rights
     (上周被业主扇了一巴掌 后来他走了 能怎么办), and holds no crisis cue. The policy then keeps the
     model's low-floor crisis net from firing on it; the answer still names 110 and 120."""
+    if not _told_after_the_fact(_INVISIBLE.sub("", text).casefold()):
+        return False  # most messages: two short searches, not the whole crisis check again
     variants = _variants(text)
     if not variants or any(_self_harm(compact, masked) for compact, masked in variants):
         return False
