@@ -120,7 +120,10 @@ class Broadcaster:
             if claim is not Claim.OK:
                 return
             attempt += 1
-            outcome = await self._send(item)
+            try:
+                outcome = await self._send(item)
+            finally:
+                slot.finish()  # the limiter counts the send until a window after this
             if outcome.kind in (Outcome.RETRY_AFTER, Outcome.NETWORK_ERROR):
                 if attempt >= self.retry.max_attempts:
                     await self._db(ledger.finish, item.key, SendOutcome.failed(outcome.detail))

@@ -228,8 +228,8 @@ class ReminderRuntime:
             return
         for chat in self.config.admin_chats:
             try:
-                await channel.limiter.acquire(chat)
-                outcome = await channel.sender.send(chat, html)
+                async with channel.limiter.sending(chat):
+                    outcome = await channel.sender.send(chat, html)
             except Exception:
                 log.error("report to admin %s failed", chat, exc_info=True)
                 continue

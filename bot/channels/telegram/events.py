@@ -66,11 +66,6 @@ DEADLINE_PROMPT = "deadline"
 DEADLINE_BUTTON = f"{PREFIX}pr:"
 MAX_ACTIVE_CACHE = 100_000
 SEEN_GROUP = -10  # a group of its own: only one handler runs per group
-# The limiter counts a send when it leaves, Telegram when it arrives; the hop between (thread
-# hand-off, PTB, HTTP, network) varies. BROADCAST_RATE messages in any 1.05 s as sent keeps at
-# most BROADCAST_RATE in any one second as received when arrival delays differ by up to 50 ms
-# (25/s becomes 23.8/s held). Telegram's own limit, about 30/s, absorbs larger differences.
-ARRIVAL_MARGIN = 0.05
 # Phones turn straight quotes into curly ones; the admin commands are parsed like a shell line.
 _QUOTES = str.maketrans({"“": '"', "”": '"', "„": '"', "‘": "'", "’": "'"})
 
@@ -135,7 +130,7 @@ def build(bot: Bot, services: Services, config: ReminderConfig) -> Reminders:
         uow=services.uow,
         clock=services.clock,
         config=config,
-        channels=[Channel(CHANNEL, sender, RateLimiter(config.rate, window=1 + ARRIVAL_MARGIN))],
+        channels=[Channel(CHANNEL, sender, RateLimiter(config.rate))],
     )
     scheduler = make_scheduler(services.settings.database_url, config.timezone)
     service = ReminderService(runtime, scheduler, sync_seconds=config.sync_seconds)
