@@ -213,17 +213,17 @@ def _server(settings: Settings, model: Path) -> RasaServer:
 
 
 def cmd_nlu_serve(settings: Settings, _args: argparse.Namespace) -> int:
-    import time
-
+    """Serve until Ctrl-C or SIGTERM (0), or until Rasa itself ends (1, with where to look)."""
     server = _server(settings, _train(settings))
     with server:
         print(f"NLU server ready at {settings.nlu_url}; Ctrl-C stops it", flush=True)
         try:
-            while True:
-                time.sleep(3600)
+            code = server.wait()
         except KeyboardInterrupt:
-            pass
-    return 0
+            return 0
+    log_file = settings.build_dir / "rasa-server.log"
+    print(f"the NLU server stopped by itself (exit code {code}); see {log_file}", file=sys.stderr)
+    return 1
 
 
 def cmd_nlu_heldout(_settings: Settings, _args: argparse.Namespace) -> int:

@@ -115,6 +115,11 @@ class RasaServer:
             f"rasa did not answer within {self._startup_timeout:.0f}s; see {self._log_file}"
         )
 
+    def wait(self) -> int:
+        """Block until the server ends by itself (it crashed or was killed); its exit code."""
+        assert self._process is not None, "start() first"
+        return self._process.wait()
+
     def stop(self) -> None:
         process, self._process = self._process, None
         if process is None or process.poll() is not None:
