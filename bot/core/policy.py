@@ -89,11 +89,14 @@ class Policy:
             return Decision(action, top.topic, top.confidence, candidates, None, degraded)
         if top.confidence >= self._t.clarify and not degraded:
             close = [c for c in candidates[:2] if self._action_of(c.topic) is Action.ANSWER]
-            if len(close) == 2 and _group(close[0].topic) == _group(close[1].topic):
+            if (
+                len(close) == 2
+                and _group(close[0].topic) == _group(close[1].topic)
+                and top.confidence >= answer_at
+            ):
                 # Two neighbours of one group (injury.*): the top answer links on to the other.
-                if top.confidence >= answer_at:
-                    return Decision(action, top.topic, top.confidence, candidates, None, degraded)
-            elif len(close) == 2 and second >= self._t.clarify / 2:
+                return Decision(action, top.topic, top.confidence, candidates, None, degraded)
+            if len(close) == 2 and second >= self._t.clarify / 2:
                 return Decision(
                     Action.CLARIFY, top.topic, top.confidence, candidates, None, degraded
                 )

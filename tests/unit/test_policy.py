@@ -105,3 +105,17 @@ def test_a_crisis_topic_below_its_raised_floor_is_not_answered_as_a_crisis() -> 
     assert decision.action is not Action.CRISIS
     assert decision.topic != "psych.crisis"
     assert policy.decide(ranking, None).action is Action.CRISIS  # without the exaggeration
+
+
+def test_two_neighbours_of_one_group_answer_when_sure_and_ask_when_not() -> None:
+    """injury.benefits and injury.application: a sure top answer links on to its neighbour;
+    an unsure one asks which was meant rather than asking to rephrase."""
+    actions = {"injury.benefits": "answer", "injury.application": "answer"}
+    policy = Policy(actions, Thresholds(answer=0.35, clarify=0.15, margin=0.8))
+    sure = policy.decide(result(("injury.benefits", 0.5), ("injury.application", 0.3)), None)
+    assert (sure.action, sure.topic) == (Action.ANSWER, "injury.benefits")
+    unsure = policy.decide(result(("injury.benefits", 0.25), ("injury.application", 0.2)), None)
+    assert unsure.action is Action.CLARIFY
+    assert [c.topic for c in unsure.candidates[:2]] == ["injury.benefits", "injury.application"]
+    lost = policy.decide(result(("injury.benefits", 0.1), ("injury.application", 0.09)), None)
+    assert lost.action is Action.FALLBACK
