@@ -186,3 +186,24 @@ async def test_a_proxy_in_the_environment_is_used(
     finally:
         await request.shutdown()
     assert status == 200 and proxied == ["http://api.telegram.invalid/sendMessage"]
+
+
+async def test_hosts_in_no_proxy_are_reached_directly(
+    server: Server, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("HTTP_PROXY", "http://127.0.0.1:1")  # nothing listens there
+    monkeypatch.setenv("NO_PROXY", "127.0.0.1")
+
+    async def direct(request: web.Request) -> web.StreamResponse:
+        return web.json_response({"ok": True, "result": str(request.url)})
+
+    server.handler = direct
+    request = AiohttpRequest()
+    await request.initialize()
+    try:
+        url = str(server.server.make_url("/sendMessage"))
+        first = await request.do_request(url, "POST")
+        second = await request.do_request(url, "POST")  # the looked-up answer is reused
+    finally:
+        await request.shutdown()
+    assert first[0] == second[0] == 200
