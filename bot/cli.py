@@ -221,8 +221,10 @@ def cmd_nlu_serve(settings: Settings, _args: argparse.Namespace) -> int:
             code = server.wait()
         except KeyboardInterrupt:
             return 0
-    log_file = settings.build_dir / "rasa-server.log"
-    print(f"the NLU server stopped by itself (exit code {code}); see {log_file}", file=sys.stderr)
+    print(
+        f"the NLU server stopped by itself (exit code {code}); see {server.log_file}",
+        file=sys.stderr,
+    )
     return 1
 
 

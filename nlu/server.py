@@ -59,6 +59,11 @@ class RasaServer:
         self._process: subprocess.Popen[bytes] | None = None
 
     @property
+    def log_file(self) -> Path:
+        """Where the server's output goes."""
+        return self._log_file
+
+    @property
     def pid(self) -> int | None:
         """The server's process id while it runs (for measuring it)."""
         return self._process.pid if self._process is not None else None
