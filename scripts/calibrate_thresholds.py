@@ -15,6 +15,8 @@ import itertools
 import sys
 
 from bot.app import catalog_from_files
+from bot.core.domain import names_labour_law
+from bot.core.normalize import normalize
 from bot.core.policy import Policy, Thresholds
 from bot.core.replies import Action
 from nlu.client import NLUClient
@@ -83,13 +85,15 @@ def main() -> None:
         [0.1, 0.15, 0.2, 0.3],
         [0.0, 0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.5, 0.6, 0.7, 0.8],
     )
+    # as Understanding.interpret decides: with the labour-terms flag of each question
+    labour = [names_labour_law(normalize(item["text"])) for item in items]
     for answer, clarify, margin in grid:
         if clarify > answer:
             continue
         policy = Policy(actions, Thresholds(answer=answer, clarify=clarify, margin=margin))
         right = wrong = clarified = fallback = 0
-        for item, result in zip(items, results, strict=True):
-            decision = policy.decide(result, None)
+        for item, result, terms in zip(items, results, labour, strict=True):
+            decision = policy.decide(result, None, labour_terms=terms)
             if decision.action is Action.CLARIFY:
                 clarified += item["topic"] in [c.topic for c in decision.candidates[:2]]
             elif decision.action is Action.FALLBACK:

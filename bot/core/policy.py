@@ -53,11 +53,17 @@ class Policy:
         return _ACTION_BY_TOPIC_ACTION.get(self._topic_actions.get(topic, "answer"), Action.ANSWER)
 
     def decide(
-        self, nlu: NLUResult, crisis: CrisisSignal | None, *, hyperbole: bool = False
+        self,
+        nlu: NLUResult,
+        crisis: CrisisSignal | None,
+        *,
+        hyperbole: bool = False,
+        labour_terms: bool = False,
     ) -> Decision:
         """`hyperbole`: the text is everyday exaggeration (累死了) or only thanks and goodbye
         (谢了 拜拜), by the crisis check's lists; the model's crisis net then needs real
-        confidence, not its recall-first floors."""
+        confidence, not its recall-first floors. `labour_terms`: the text names a term only
+        labour questions use (bot/core/domain.py), so it is not out of scope."""
         candidates = tuple(c for c in nlu.candidates if c.topic in self._topic_actions)[:5]
         degraded = nlu.degraded
         if crisis is not None:
@@ -78,6 +84,12 @@ class Policy:
         # A crisis topic below its floor (raised for 累死了 or 谢啦 拜拜) is not answered either:
         # whether to send the crisis reply was decided just above.
         candidates = tuple(c for c in candidates if self._action_of(c.topic) is not Action.CRISIS)
+        if (
+            labour_terms
+            and candidates
+            and self._action_of(candidates[0].topic) is Action.OUT_OF_SCOPE
+        ):
+            candidates = self._within_labour(candidates)
         if not candidates:
             return Decision(Action.FALLBACK, None, 0.0, candidates, None, degraded)
         top = candidates[0]
@@ -103,6 +115,21 @@ class Policy:
             if top.confidence >= answer_at:
                 return Decision(action, top.topic, top.confidence, candidates, None, degraded)
         return Decision(Action.FALLBACK, top.topic, top.confidence, candidates, None, degraded)
+
+    def _within_labour(self, candidates: tuple[Candidate, ...]) -> tuple[Candidate, ...]:
+        """The ranking given that the message is a labour question: "out of scope" set aside
+        and each other topic's confidence divided by what is left (a conditional probability),
+        so the usual thresholds decide between answering, a choice and the rephrase fallback."""
+        rest = 1.0 - sum(
+            c.confidence for c in candidates if self._action_of(c.topic) is Action.OUT_OF_SCOPE
+        )
+        if rest <= 0.0:
+            return ()
+        return tuple(
+            Candidate(c.topic, min(1.0, c.confidence / rest))
+            for c in candidates
+            if self._action_of(c.topic) is not Action.OUT_OF_SCOPE
+        )
 
 
 def _group(topic: str) -> str:

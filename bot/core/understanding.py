@@ -15,6 +15,7 @@ from bot.core.crisis import (
     is_figure_of_speech,
     is_told_after_the_fact,
 )
+from bot.core.domain import names_labour_law
 from bot.core.normalize import has_meaningful_text, normalize
 from bot.core.policy import Decision, Policy
 from nlu.result import NLUResult
@@ -62,4 +63,6 @@ class Understanding:
         )
         # The classifier reads the question without 您好 and 谢谢 around it (nlu/text.py).
         nlu = await self._nlu.parse(classifier_text(clean))
-        return self._policy.decide(nlu, None, hyperbole=hyperbole)
+        return self._policy.decide(
+            nlu, None, hyperbole=hyperbole, labour_terms=names_labour_law(clean)
+        )

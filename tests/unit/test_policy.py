@@ -119,3 +119,31 @@ def test_two_neighbours_of_one_group_answer_when_sure_and_ask_when_not() -> None
     assert [c.topic for c in unsure.candidates[:2]] == ["injury.benefits", "injury.application"]
     lost = policy.decide(result(("injury.benefits", 0.1), ("injury.application", 0.09)), None)
     assert lost.action is Action.FALLBACK
+
+
+def test_a_message_naming_labour_law_is_not_set_aside_as_out_of_scope(policy: Policy) -> None:
+    """The model ranks "out of scope" first for a post that says 工伤: given that the question
+    is about labour, the other topics' confidences are what is left after "out of scope"."""
+    ranking = result(
+        ("meta.out_of_scope", 0.6), ("wages.arrears", 0.35), ("rights.inspection", 0.03)
+    )
+    assert policy.decide(ranking, None).action is Action.OUT_OF_SCOPE
+    decision = policy.decide(ranking, None, labour_terms=True)
+    assert (decision.action, decision.topic) == (Action.ANSWER, "wages.arrears")
+    assert decision.confidence == pytest.approx(0.875)
+    assert "meta.out_of_scope" not in [c.topic for c in decision.candidates]
+
+
+def test_labour_terms_do_not_make_a_weak_guess_an_answer(policy: Policy) -> None:
+    ranking = result(("meta.out_of_scope", 0.9), ("wages.arrears", 0.04), ("meta.human", 0.03))
+    decision = policy.decide(ranking, None, labour_terms=True)
+    assert decision.action is Action.FALLBACK
+
+
+def test_labour_terms_leave_a_labour_top_topic_and_crisis_alone(policy: Policy) -> None:
+    answered = result(("wages.arrears", 0.7), ("meta.out_of_scope", 0.2))
+    assert policy.decide(answered, None, labour_terms=True).topic == "wages.arrears"
+    crisis = result(("meta.out_of_scope", 0.5), ("psych.crisis", 0.36), ("wages.arrears", 0.1))
+    assert policy.decide(crisis, None, labour_terms=True).action is Action.CRISIS
+    only_oos = result(("meta.out_of_scope", 1.0))
+    assert policy.decide(only_oos, None, labour_terms=True).action is Action.FALLBACK
