@@ -18,10 +18,10 @@ pytestmark = pytest.mark.integration
 
 # Reached on 2026-11-29 with the committed data and nlu/config.yml (see nlu/README.md), after
 # three rounds of training questions in the style of legal-advice sites and held-out ones by
-# writers who never saw the training data: topic accuracy 94.7% on answer items (1,631; answered
-# right 89.2%, asked "which of these two?" with the right one among them 5.5%), crisis recall
+# writers who never saw the training data: topic accuracy 94.8% on answer items (1,792; answered
+# right 89.0%, asked "which of these two?" with the right one among them 5.8%), crisis recall
 # 100% (41/41), false crisis alarms 1.1%. Training is deterministic (fixed seeds).
-REACHED_TOPIC_ACCURACY = 0.947
+REACHED_TOPIC_ACCURACY = 0.948
 ALLOWED_DROP = 0.05
 # Our held-out set is full of near misses (past assaults, venting); recall comes first.
 MAX_FALSE_ALARMS = 0.04
