@@ -14,8 +14,14 @@ import unicodedata
 # legal-advice service) wrap a real question in it; the classifier then weighs the greeting and
 # the thanks against the question, and a long question can end up as "hello" or "thank you".
 _PAUSE = r"[\s,，.。!！?？~～、:：;；…]*"
-_ADDRESS = r"(?:律师|老师|师傅|大哥|小哥|小姐姐|客服|助手|小助手|工作人员|同志|领导|专家|亲)"
-_HELLO = r"(?:你好|您好|你们好|大家好|哈喽|hello|hi|嗨|在吗|在不在|有人吗|打扰了|打扰一下|冒昧打扰)"
+_ADDRESS = r"(?:律师|老师|师傅|大哥|小哥|小姐姐|客服|助手|小助手|工作人员|同志|领导|专家|亲)们?"
+# ... and the season's wishes people open with (新年好, 律师们辛苦了): without them a long question
+# after 新春快乐 can be read as a greeting and answered with one.
+_HELLO = (
+    r"(?:你好|您好|你们好|大家好|哈喽|hello|hi|嗨|在吗|在不在|有人吗|打扰了|打扰一下|冒昧打扰"
+    r"|新年好|新年快乐|新春快乐|春节快乐|过年好|节日快乐"
+    r"|辛苦了|辛苦啦|辛苦你们了|辛苦您了)"
+)
 _LEADING_COURTESY = re.compile(
     rf"^(?:{_PAUSE}(?:{_ADDRESS}{_PAUSE})?{_HELLO}(?![a-z])(?:啊|呀|哈)?{_PAUSE}(?:{_ADDRESS})?{_PAUSE})+",
     re.IGNORECASE,

@@ -41,6 +41,13 @@ def test_greeting_and_thanks_around_a_question_are_dropped_for_the_classifier() 
     assert without_courtesy(f"老师好,{question},麻烦了") == f"老师好,{question}"
 
 
+def test_season_wishes_before_a_question_are_courtesy_too() -> None:
+    question = "我在工地上摔伤了腿 老板只给了两千块医药费 还能要什么"
+    assert without_courtesy(f"律师们辛苦了！新春快乐！{question}") == question
+    assert without_courtesy(f"新年好 {question}") == question
+    assert without_courtesy("新年快乐") == "新年快乐"
+
+
 def test_courtesy_alone_or_with_a_short_remark_is_left_as_it_is() -> None:
     short = ("你好", "谢谢", "谢谢 再见", "你好 我是韵达的", "您好 我是屯留跑件的", "感谢帮助")
     for text in short:
