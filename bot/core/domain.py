@@ -8,7 +8,8 @@ policy then sets "out of scope" aside when the message names one of these terms
 
 Chosen by one rule, kept by a test (tests/unit/test_domain.py): a term of labour law that occurs
 in none of the out-of-scope training questions. Words that do occur there in another sense
-(工资 in a divorce, 社保 in a pension scam, 老板, 公司, 合同, 押金, 赔偿, 保险) are left out.
+(工资 in a divorce, 社保 in an inheritance, 合同 and 押金 in a flat let, 老板, 公司, 赔偿, 保险)
+are left out.
 """
 
 from __future__ import annotations
