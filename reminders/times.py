@@ -31,21 +31,26 @@ def format_local(moment: dt.datetime, tz: ZoneInfo) -> str:
 
 
 def format_day(moment: dt.datetime | dt.date, tz: ZoneInfo | None = None) -> str:
-    """'12月5日（周六）' (for couriers)."""
-    day = moment.astimezone(tz).date() if isinstance(moment, dt.datetime) else moment
+    """'12月5日（周六）' (for couriers): the day in `tz`, or in the moment's own zone without
+    one; never the machine's (astimezone(None) would take it: on a UTC machine, the day
+    before for 00:00-08:00 Beijing time)."""
+    if isinstance(moment, dt.datetime):
+        day = (moment.astimezone(tz) if tz is not None else moment).date()
+    else:
+        day = moment
     return f"{day.month}月{day.day}日（周{WEEKDAYS[day.weekday()]}）"
 
 
 def format_span(start: dt.datetime, end: dt.datetime | None, tz: ZoneInfo) -> str:
     """'12月5日（周六）14:00–16:00', or with both days when the event runs over several."""
     begin = start.astimezone(tz)
-    text = f"{format_day(begin)}{begin:%H:%M}"
+    text = f"{format_day(begin, tz)}{begin:%H:%M}"
     if end is None:
         return text
     finish = end.astimezone(tz)
     if finish.date() == begin.date():
         return f"{text}–{finish:%H:%M}"
-    return f"{text} 至 {format_day(finish)}{finish:%H:%M}"
+    return f"{text} 至 {format_day(finish, tz)}{finish:%H:%M}"
 
 
 def format_until(delta: dt.timedelta) -> str:

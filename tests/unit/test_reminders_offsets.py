@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import time
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -49,10 +50,30 @@ def test_local_times_are_shanghai_and_stored_in_utc() -> None:
         parse_local("12/05 2pm", TZ)
 
 
-def test_spans_and_countdowns_read_naturally() -> None:
+def test_spans_read_naturally() -> None:
     start = parse_local("2026-12-05 14:00", TZ)
     assert format_span(start, start + dt.timedelta(hours=2), TZ) == "12月5日（周六）14:00–16:00"
     assert "至 12月6日（周日）" in format_span(start, start + dt.timedelta(days=1), TZ)
+
+
+@pytest.mark.parametrize("machine_zone", ["UTC", "America/New_York", "Asia/Shanghai"])
+def test_an_event_after_midnight_is_on_its_own_day_whatever_the_machine_zone(
+    machine_zone: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """00:30 Beijing time is 16:30 UTC the day before: the day shown must be Beijing's."""
+    monkeypatch.setenv("TZ", machine_zone)
+    time.tzset()
+    try:
+        start = parse_local("2026-12-06 00:30", TZ)
+        assert format_span(start, None, TZ) == "12月6日（周日）00:30"
+        late = parse_local("2026-12-05 23:00", TZ)
+        assert format_span(late, start, TZ) == "12月5日（周六）23:00 至 12月6日（周日）00:30"
+    finally:
+        monkeypatch.undo()
+        time.tzset()
+
+
+def test_countdowns_read_naturally() -> None:
     assert format_until(dt.timedelta(minutes=59)) == "约 59 分钟"
     assert format_until(dt.timedelta(hours=24)) == "约 24 小时"
     assert format_until(dt.timedelta(days=3)) == "约 3 天"
