@@ -9,11 +9,11 @@ from dataclasses import dataclass
 
 from sqlalchemy import Engine
 
-from bot.clock import Clock, SystemClock
 from bot.core.dialogue import Dialogue
 from bot.core.policy import Policy, Thresholds
 from bot.core.understanding import Understanding
 from bot.settings import Settings
+from common.clock import Clock, SystemClock
 from knowledge.catalog import Catalog
 from knowledge.loader import load_entries, load_topics
 from knowledge.render import Renderer

@@ -15,9 +15,9 @@ from pathlib import Path
 
 from bot import cli_events, cli_staff
 from bot.app import build_services, catalog_from_files, make_understanding, prepare_database
-from bot.clock import SystemClock
 from bot.evaluation import Prediction, format_report, read_items, score
 from bot.settings import Settings
+from common.clock import SystemClock
 from knowledge.loader import (
     KnowledgeError,
     check_entries,

@@ -9,8 +9,8 @@ from __future__ import annotations
 import argparse
 import sys
 
-from bot.clock import SystemClock
 from bot.settings import Settings
+from common.clock import SystemClock
 from reminders.commands import CommandError, Context, add_subcommands, dump, run
 from reminders.config import ReminderConfig
 from reminders.events import EventError

@@ -14,8 +14,8 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
-from bot.clock import SystemClock
 from bot.settings import Settings
+from common.clock import SystemClock
 from handoff.notices import ChatRef
 from handoff.report import HandoffReport, build_report
 from handoff.staff import ROLE_LABELS, StaffError, add_staff, list_staff, remove_staff

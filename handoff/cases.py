@@ -14,7 +14,7 @@ from typing import Any, cast
 from sqlalchemy import CursorResult, select, update
 from sqlalchemy.orm import Session
 
-from bot.core.privacy import mask_personal_numbers
+from common.privacy import mask_personal_numbers
 from storage.handoff_models import Staff
 from storage.models import HandoffCase, Message, User
 

@@ -9,7 +9,7 @@ from html import escape
 
 from sqlalchemy import select
 
-from bot.core.privacy import mask_personal_numbers
+from common.privacy import mask_personal_numbers
 from handoff import announce
 from handoff.buttons import Press
 from handoff.canned import CANNED, canned_text

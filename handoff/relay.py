@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from sqlalchemy import and_, or_, select
 
-from bot.core.privacy import mask_personal_numbers
+from common.privacy import mask_personal_numbers
 from handoff.buttons import Press
 from handoff.cases import cases_of, open_case_of_chat
 from handoff.context import STATUS_LABELS, Ctx

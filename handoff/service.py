@@ -14,7 +14,7 @@ from contextlib import AbstractContextManager
 
 from sqlalchemy.orm import Session
 
-from bot.clock import Clock
+from common.clock import Clock
 from handoff import announce, courier, desk, relay
 from handoff.buttons import PREFIX, parse_press
 from handoff.cases import open_case_of_chat

@@ -6,7 +6,7 @@ import datetime as dt
 
 from sqlalchemy import select
 
-from bot.core.privacy import mask_personal_numbers
+from common.privacy import mask_personal_numbers
 from handoff.context import Ctx
 from handoff.notices import ChatRef, Notice
 from storage.models import HandoffCase, Message

@@ -18,7 +18,7 @@ from typing import Any, NoReturn
 
 from sqlalchemy import select
 
-from bot.clock import Clock
+from common.clock import Clock
 from reminders.config import ReminderConfig, split_list
 from reminders.deliveries import progress
 from reminders.events import (

@@ -4,12 +4,45 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Protocol
 from zoneinfo import ZoneInfo
 
-from bot.settings import Settings
 from reminders.offsets import parse_offsets
 
 MAX_TAG_CHARS = 16  # a tag travels in button data, which Telegram limits to 64 bytes
+
+
+class ReminderSettings(Protocol):
+    """The part of `bot.settings.Settings` the reminders read (no import of `bot` here)."""
+
+    @property
+    def timezone(self) -> str: ...
+    @property
+    def reminder_offsets_default(self) -> str: ...
+    @property
+    def event_tags(self) -> str: ...
+    @property
+    def admin_telegram_ids(self) -> str: ...
+    @property
+    def broadcast_rate(self) -> float: ...
+    @property
+    def broadcast_workers(self) -> int: ...
+    @property
+    def reminder_sync_seconds(self) -> float: ...
+    @property
+    def youth_month_start(self) -> str | None: ...
+    @property
+    def youth_month_days(self) -> int: ...
+    @property
+    def youth_month_weeks(self) -> str: ...
+    @property
+    def youth_month_send_time(self) -> str: ...
+    @property
+    def youth_month_tag(self) -> str: ...
+    @property
+    def youth_month_title(self) -> str: ...
+    @property
+    def youth_month_text(self) -> str: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,7 +78,7 @@ class ReminderConfig:
     coalesce_due: bool = True
 
     @classmethod
-    def from_settings(cls, settings: Settings) -> ReminderConfig:
+    def from_settings(cls, settings: ReminderSettings) -> ReminderConfig:
         """Raises ValueError naming the setting that is wrong."""
         try:
             offsets = parse_offsets(settings.reminder_offsets_default)
@@ -87,7 +120,7 @@ def check_tag(tag: str) -> str:
     return tag
 
 
-def _campaign(settings: Settings) -> CampaignConfig | None:
+def _campaign(settings: ReminderSettings) -> CampaignConfig | None:
     if not settings.youth_month_start:
         return None
     try:

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bot.clock import Clock
-from bot.core.replies import Choice, Reply
+from common.clock import Clock
+from common.replies import Choice, Reply
 from reminders.config import ReminderConfig
 from reminders.events import upcoming_events
 from reminders.personal import (

@@ -20,7 +20,7 @@ from sqlalchemy import bindparam, exists, func, insert, literal, select, update
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
-from bot.clock import Clock
+from common.clock import Clock
 from reminders.broadcaster import Claim
 from reminders.sender import Outcome, SendOutcome
 from reminders.subscriptions import mark_inactive

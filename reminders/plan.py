@@ -1,6 +1,6 @@
 """Pure decisions: which reminders an event needs, and which are due now. No I/O, no clock.
 
-Every function takes `now` from its caller (an injected `bot.clock.Clock`), so tests step time
+Every function takes `now` from its caller (an injected `common.clock.Clock`), so tests step time
 instead of sleeping, and a restart decides exactly as a running bot would have.
 """
 

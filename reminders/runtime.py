@@ -17,7 +17,7 @@ from typing import Any
 
 from sqlalchemy.exc import IntegrityError
 
-from bot.clock import Clock
+from common.clock import Clock
 from reminders.broadcaster import Broadcaster, Item, RetryPolicy
 from reminders.config import ReminderConfig
 from reminders.deliveries import EventLedger, PersonalLedger

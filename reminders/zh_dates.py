@@ -12,7 +12,7 @@ import datetime as dt
 import re
 import unicodedata
 
-from bot.core.numbers import chinese_to_number
+from common.numbers import chinese_to_number
 
 _N = r"(\d{1,2}|[一二两三四五六七八九十]{1,3})"
 _DAY_END = r"\s*(?:日|号|號)?"

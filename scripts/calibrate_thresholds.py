@@ -18,7 +18,7 @@ from bot.app import catalog_from_files
 from bot.core.domain import names_labour_law
 from bot.core.normalize import normalize
 from bot.core.policy import Policy, Thresholds
-from bot.core.replies import Action
+from common.replies import Action
 from nlu.client import NLUClient
 from nlu.fallback import OfflineMatcher
 from nlu.result import NLUResult

@@ -13,8 +13,8 @@ import pytest
 from sqlalchemy import Engine, text
 
 from bot.app import catalog_from_files
-from bot.clock import FixedClock
 from bot.settings import Settings
+from common.clock import FixedClock
 from knowledge.catalog import Catalog
 from knowledge.loader import load_entries
 from nlu.server import RasaServer

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from typing import TextIO
 
 from bot.core.dialogue import Dialogue, UserRef
-from bot.core.replies import Choice, Reply
+from common.replies import Choice, Reply
 
 WELCOME = (
     "你好，我是暖蜂助手，帮长治的快递小哥小姐姐解答劳动合同、工资、罚款、社保、工伤这些问题。\n"

@@ -10,8 +10,8 @@ from contextlib import AbstractContextManager
 
 from sqlalchemy.orm import Session
 
-from bot.clock import Clock
 from bot.core.dialogue import FLOW_MAX_AGE, UserRef
+from common.clock import Clock
 from storage.repositories import States, Users
 
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from bot.core.numbers import parse_count, parse_money, parse_months
+from common.numbers import parse_count, parse_money, parse_months
 from knowledge import calculators
 from knowledge.calculators import Calculation
 

@@ -9,7 +9,7 @@ from collections.abc import Callable
 from bot.core import calc_flows
 from bot.core.buttons import ROLES, ButtonData, Kind
 from bot.core.policy import Decision
-from bot.core.replies import Action, Choice, HandoverRequest, Reply
+from common.replies import Action, Choice, HandoverRequest, Reply
 from knowledge.catalog import Catalog
 from knowledge.render import Renderer
 

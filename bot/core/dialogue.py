@@ -17,15 +17,15 @@ from typing import Any, Protocol
 
 from sqlalchemy.orm import Session
 
-from bot.clock import Clock
 from bot.core import calc_flows
 from bot.core.buttons import parse_button
 from bot.core.compose import HUMAN_BUTTON, ROLE_LABELS, Composer, ExtraButtons, role_named
 from bot.core.normalize import has_meaningful_text, normalize
 from bot.core.policy import Decision
-from bot.core.privacy import mask_personal_numbers
-from bot.core.replies import Action, Reply
 from bot.core.understanding import CRISIS_SCAN_CHARS, Understanding
+from common.clock import Clock
+from common.privacy import mask_personal_numbers
+from common.replies import Action, Reply
 from handoff.cases import open_case
 from knowledge.catalog import Catalog
 from knowledge.places import find_place

@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.core.crisis import CrisisSignal
-from bot.core.replies import Action
+from common.replies import Action
 from nlu.result import Candidate, NLUResult
 
 CRISIS_TOPIC = {"self_harm": "psych.crisis", "violence": "safety.emergency"}

@@ -11,8 +11,8 @@ from pydantic import SecretStr
 from telegram import Update
 
 from bot.channels.telegram.app import TelegramApp, build_application, start_runtime, stop_runtime
-from bot.clock import Clock
 from bot.settings import Settings
+from common.clock import Clock
 from tests.standin.bot_api import BotAPIStandin, SentMessage, buttons
 
 TOKEN = "4242:e2e-secret-token"

@@ -26,8 +26,8 @@ from sqlalchemy import func, select
 
 from bot.channels.telegram.app import TelegramApp
 from bot.channels.telegram.context import Reminders
-from bot.clock import FixedClock
 from bot.settings import Settings
+from common.clock import FixedClock
 from reminders.runtime import Channel
 from storage.event_models import Delivery, InactiveUser
 from storage.models import User

@@ -16,8 +16,8 @@ from bot import cli
 from bot.channels.telegram import texts
 from bot.channels.telegram.app import TelegramApp
 from bot.channels.telegram.outcomes import run_tick
-from bot.clock import FixedClock
 from bot.settings import Settings
+from common.clock import FixedClock
 from storage.db import make_engine
 from storage.handoff_models import Staff, StaffAudit
 from storage.models import HandoffCase

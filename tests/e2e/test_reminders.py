@@ -16,8 +16,8 @@ from sqlalchemy import select
 from bot.channels.telegram import texts
 from bot.channels.telegram.app import TelegramApp
 from bot.channels.telegram.context import Reminders
-from bot.clock import FixedClock
 from bot.settings import Settings
+from common.clock import FixedClock
 from reminders.courier import STALE
 from reminders.times import format_day
 from storage.event_models import (

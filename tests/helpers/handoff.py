@@ -10,7 +10,7 @@ from pathlib import Path
 
 from sqlalchemy import Engine
 
-from bot.clock import FixedClock
+from common.clock import FixedClock
 from handoff.config import HandoffConfig
 from handoff.duty import DutyHours
 from handoff.notices import ChatRef, CopyMessage, EditCard, Incoming, Notice, Outcome

@@ -12,8 +12,8 @@ import pytest
 
 from bot.app import build_services
 from bot.core.dialogue import UserRef
-from bot.core.replies import Action
 from bot.settings import Settings
+from common.replies import Action
 
 pytestmark = pytest.mark.integration
 ROOT = Path(__file__).resolve().parents[2]

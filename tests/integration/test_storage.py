@@ -8,7 +8,7 @@ import threading
 import pytest
 from sqlalchemy import Engine, inspect, select
 
-from bot.clock import FixedClock
+from common.clock import FixedClock
 from handoff.cases import open_case
 from knowledge.loader import load_entries
 from knowledge.store import load_into_db, read_from_db

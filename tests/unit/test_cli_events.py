@@ -9,8 +9,8 @@ import pytest
 from sqlalchemy import Engine
 
 from bot.cli import main
-from bot.clock import FixedClock
 from bot.settings import Settings
+from common.clock import FixedClock
 from reminders.commands import Context, run_admin_text
 from reminders.config import ReminderConfig
 from storage.db import UnitOfWork, make_engine

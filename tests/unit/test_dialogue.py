@@ -9,11 +9,11 @@ import pytest
 from sqlalchemy import select
 
 from bot.app import make_policy
-from bot.clock import FixedClock
 from bot.core.dialogue import Dialogue, PromptHandler, UserRef
-from bot.core.replies import Action, Choice, Reply
 from bot.core.understanding import Understanding
 from bot.settings import Settings
+from common.clock import FixedClock
+from common.replies import Action, Choice, Reply
 from knowledge.catalog import Catalog
 from knowledge.render import Renderer
 from storage.db import UnitOfWork, make_engine

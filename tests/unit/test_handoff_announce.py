@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from bot.clock import FixedClock
+from common.clock import FixedClock
 from handoff.buttons import Press
 from handoff.notices import ChatRef
 from tests.helpers.handoff import GROUP, claim_by, make_config, make_desk, open_for

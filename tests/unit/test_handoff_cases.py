@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from bot.clock import FixedClock
+from common.clock import FixedClock
 from handoff.cases import (
     build_summary,
     open_case,

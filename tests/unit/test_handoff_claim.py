@@ -9,7 +9,7 @@ import threading
 import pytest
 from sqlalchemy import Engine, func, select
 
-from bot.clock import FixedClock
+from common.clock import FixedClock
 from handoff.cases import claim, open_case
 from handoff.config import HandoffConfig
 from handoff.duty import DutyHours

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from bot.clock import FixedClock
+from common.clock import FixedClock
 from handoff.notices import ChatRef
 from storage.models import HandoffCase
 from tests.helpers.handoff import GROUP, claim_by, make_desk, open_for

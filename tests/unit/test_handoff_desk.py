@@ -7,7 +7,7 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from bot.clock import FixedClock
+from common.clock import FixedClock
 from handoff.notices import ChatRef
 from storage.handoff_models import StaffAudit
 from storage.models import HandoffCase

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from bot.clock import FixedClock
+from common.clock import FixedClock
 from handoff.buttons import Press
 from handoff.notices import ChatRef
 from storage.models import HandoffCase, Message

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.clock import FixedClock
+from common.clock import FixedClock
 from handoff.cases import open_case
 from handoff.report import build_report, percentile
 from storage.db import UnitOfWork

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from bot.clock import FixedClock
+from common.clock import FixedClock
 from handoff.notices import ChatRef
 from handoff.staff import (
     StaffError,

@@ -4,8 +4,8 @@ import asyncio
 
 from bot.core.normalize import has_meaningful_text, normalize
 from bot.core.policy import Policy, Thresholds
-from bot.core.replies import Action
 from bot.core.understanding import Understanding
+from common.replies import Action
 from nlu.result import NLUResult
 from nlu.text import without_courtesy
 

@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import pytest
 
-from bot.core.numbers import chinese_to_number, parse_count, parse_money, parse_months
+from common.numbers import chinese_to_number, parse_count, parse_money, parse_months
 
 D = Decimal
 

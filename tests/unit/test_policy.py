@@ -4,7 +4,7 @@ import pytest
 
 from bot.core.crisis import CrisisSignal
 from bot.core.policy import Policy, Thresholds
-from bot.core.replies import Action
+from common.replies import Action
 from nlu.result import Candidate, NLUResult
 
 ACTIONS = {

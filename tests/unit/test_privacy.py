@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.core.privacy import mask_personal_numbers
+from common.privacy import mask_personal_numbers
 
 
 @pytest.mark.parametrize(

@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import Engine, func, select
 
-from bot.clock import FixedClock
+from common.clock import FixedClock
 from reminders.broadcaster import RetryPolicy
 from reminders.config import ReminderConfig
 from reminders.events import EventDraft, create_event

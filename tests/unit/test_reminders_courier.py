@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import Engine, select
 
-from bot.clock import FixedClock
+from common.clock import FixedClock
 from reminders.config import ReminderConfig
 from reminders.courier import CourierEvents, is_event_button
 from reminders.events import EventDraft, create_event

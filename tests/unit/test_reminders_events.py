@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import Engine, inspect, select, update
 
-from bot.clock import FixedClock
+from common.clock import FixedClock
 from reminders.deliveries import open_broadcast
 from reminders.events import (
     EventChanges,

@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import Engine, select
 
-from bot.clock import FixedClock
+from common.clock import FixedClock
 from reminders.config import CampaignConfig, ReminderConfig
 from reminders.events import EventChanges, EventDraft, cancel_event, create_event, edit_event
 from reminders.limiter import RateLimiter

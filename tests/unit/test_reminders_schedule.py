@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import Engine
 
-from bot.clock import FixedClock
+from common.clock import FixedClock
 from reminders import jobs
 from reminders.config import ReminderConfig
 from reminders.events import EventChanges, EventDraft, create_event, edit_event

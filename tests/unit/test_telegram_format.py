@@ -7,7 +7,7 @@ import re
 import pytest
 
 from bot.channels.telegram.format import MESSAGE_LIMIT, keyboard, messages_for, split_html
-from bot.core.replies import Choice, Reply
+from common.replies import Choice, Reply
 
 TAG = re.compile(r"</?(b|i|a)(\s[^>]*)?>")
 

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from bot.channels.terminal import run_terminal_chat
-from bot.clock import FixedClock
+from common.clock import FixedClock
 from knowledge.catalog import Catalog
 from tests.helpers.fakes import ScriptedParser
 from tests.unit.test_dialogue import make_dialogue

@@ -30,9 +30,9 @@ from bot.channels.telegram.context import BotData, Runtime
 from bot.channels.telegram.ratelimit import CourierRateLimiter
 from bot.channels.telegram.request import AiohttpRequest
 from bot.channels.telegram.updates import FloodGuard, PerChatProcessor, UpdateLog
-from bot.clock import Clock
 from bot.core.accounts import Accounts
 from bot.settings import Settings
+from common.clock import Clock
 from handoff.config import HandoffConfig
 from handoff.service import HandoffService
 from reminders.config import ReminderConfig

@@ -49,7 +49,7 @@ from bot.channels.telegram.context import CHANNEL, Context, Reminders, courier, 
 from bot.channels.telegram.format import messages_for, split_html
 from bot.channels.telegram.ratelimit import at_most_once, surely_not_delivered
 from bot.core.dialogue import UserRef
-from bot.core.replies import Choice, Reply
+from common.replies import Choice, Reply
 from reminders import commands
 from reminders.config import ReminderConfig
 from reminders.courier import PREFIX, CourierEvents, DeadlineAnswer

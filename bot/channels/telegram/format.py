@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot.core.replies import Choice, Reply
+from common.replies import Choice, Reply
 
 MESSAGE_LIMIT = 4096
 _ROW_WIDTH_CHARS = 14  # two buttons share a row when both labels are at most half of this

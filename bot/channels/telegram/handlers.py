@@ -34,7 +34,7 @@ from bot.channels.telegram.context import Context, courier, runtime_of
 from bot.channels.telegram.format import messages_for
 from bot.channels.telegram.outcomes import carry_out, chat_ref, relay_courier, run_tick
 from bot.core.buttons import ButtonData
-from bot.core.replies import Action, Reply
+from common.replies import Action, Reply
 
 log = logging.getLogger(__name__)
 

@@ -23,7 +23,7 @@ from telegram.error import BadRequest, Forbidden, TelegramError
 from bot.channels.telegram.context import CHANNEL, Context, runtime_of
 from bot.channels.telegram.format import keyboard
 from bot.core.crisis import CrisisSignal
-from bot.core.replies import Choice
+from common.replies import Choice
 from handoff.notices import (
     Button,
     ChatRef,
