@@ -29,6 +29,7 @@ from pydantic import SecretStr
 from sqlalchemy import insert, select
 
 from bench.memory import machine
+from bot.app import build_core
 from bot.channels.telegram.app import build_application, start_runtime, stop_runtime
 from bot.settings import Settings
 from reminders.events import EventDraft, create_event
@@ -94,13 +95,15 @@ async def broadcast(database_url: str, rate: float) -> BotAPIStandin:
         )
         app = build_application(settings)
         await app.initialize()
-        await start_runtime(app, settings)
+        await start_runtime(app, settings, core=build_core(settings), owns_core=True)
         await app.start()
         try:
             runtime = app.bot_data.runtime
             assert runtime is not None
-            await runtime.reminders.service.sync()
-            await runtime.reminders.service.runtime.wait_idle()
+            service = runtime.reminders.service
+            assert service is not None
+            await service.sync()
+            await service.runtime.wait_idle()
         finally:
             await app.stop()
             await stop_runtime(app)

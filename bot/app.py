@@ -5,21 +5,33 @@ Nothing is created at import time."""
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from functools import partial
 
 from sqlalchemy import Engine
 
-from bot.core.dialogue import Dialogue
+from bot.core.accounts import Accounts
+from bot.core.assembly import Core, Reminders, Services
+from bot.core.conversation import Conversation
+from bot.core.dialogue import Dialogue, UserRef
+from bot.core.dispatch import Dispatcher
+from bot.core.intake import FloodGuard, InboundLog
 from bot.core.policy import Policy, Thresholds
+from bot.core.texts import TELEGRAM, TERMINAL, WECHAT, CourierTexts, Words, courier_texts
 from bot.core.understanding import Understanding
 from bot.settings import Settings
 from common.clock import Clock, SystemClock
+from common.replies import Choice, Reply
+from handoff.config import HandoffConfig
+from handoff.service import HandoffService
 from knowledge.catalog import Catalog
 from knowledge.loader import load_entries, load_topics
 from knowledge.render import Renderer
 from knowledge.store import LoadReport, load_into_db, read_from_db
 from nlu.client import NLUClient
 from nlu.fallback import OfflineMatcher
+from reminders.config import ReminderConfig
+from reminders.courier import CourierEvents, DeadlineAnswer
+from reminders.personal import DeadlineKind
 from storage.db import UnitOfWork, make_engine
 from storage.migrate import upgrade
 
@@ -45,22 +57,6 @@ def catalog_from_files() -> Catalog:
     return Catalog.build(load_topics(), load_entries().values())
 
 
-@dataclass
-class Services:
-    settings: Settings
-    engine: Engine
-    uow: UnitOfWork
-    catalog: Catalog
-    nlu: NLUClient
-    understanding: Understanding
-    dialogue: Dialogue
-    clock: Clock
-
-    async def aclose(self) -> None:
-        await self.nlu.aclose()
-        self.engine.dispose()
-
-
 def prepare_database(settings: Settings, clock: Clock) -> tuple[Engine, UnitOfWork, LoadReport]:
     """Migrate the database and load the knowledge files into it (both idempotent)."""
     engine = make_engine(settings.database_url)
@@ -83,4 +79,73 @@ def build_services(settings: Settings, *, clock: Clock | None = None) -> Service
         uow=uow,
         clock=clock,
     )
-    return Services(settings, engine, uow, catalog, client, understanding, dialogue, clock)
+    return Services(engine, uow, catalog, client, understanding, dialogue, clock)
+
+
+# --- the core every channel shares ------------------------------------------------------------
+
+DEADLINE_PROMPT = "deadline"
+STALE_TEXT = "这个按钮已经失效了。可以直接打字问我。"
+WORDS: dict[str, Words] = {"telegram": TELEGRAM, "wecom": WECHAT, "wechat_mp": WECHAT}
+
+
+def texts_for(settings: Settings) -> dict[str, CourierTexts]:
+    days = settings.retention_days
+    made = {name: courier_texts(words, days) for name, words in WORDS.items()}
+    made["default"] = courier_texts(TERMINAL, days)
+    return made
+
+
+def build_core(
+    settings: Settings, *, clock: Clock | None = None, services: Services | None = None
+) -> Core:
+    """Every channel-neutral part, from the settings. Raises ValueError on bad settings."""
+    services = services or build_services(settings, clock=clock)
+    catalog = services.catalog
+    handoff = HandoffService(
+        uow=services.uow,
+        clock=services.clock,
+        config=HandoffConfig.from_settings(
+            settings, topic_titles={t: catalog.title(t) for t in catalog.topics}
+        ),
+    )
+    services.dialogue.set_availability(handoff.can_come)
+    config = ReminderConfig.from_settings(settings)
+    events = CourierEvents(services.uow, services.clock, config)
+    services.dialogue.offer_under_answers(_deadline_offer)
+    services.dialogue.add_prompt(DEADLINE_PROMPT, partial(_deadline_answer, events))
+    accounts = Accounts(services.uow, services.clock)
+    dispatcher = Dispatcher(handoff)
+    texts = texts_for(settings)
+    conversation = Conversation(
+        catalog=catalog,
+        dialogue=services.dialogue,
+        understanding=services.understanding,
+        accounts=accounts,
+        handoff=handoff,
+        dispatcher=dispatcher,
+        inbound=InboundLog(services.uow, services.clock.now),
+        texts=lambda channel: texts.get(channel, texts["default"]),
+        events=events,
+        flood=FloodGuard(),
+    )
+    return Core(
+        database_url=settings.database_url,
+        services=services,
+        accounts=accounts,
+        handoff=handoff,
+        dispatcher=dispatcher,
+        conversation=conversation,
+        reminders=Reminders(config=config, courier=events),
+    )
+
+
+def _deadline_offer(topic: str) -> tuple[Choice, ...]:
+    offer = CourierEvents.deadline_offer(topic)
+    return (offer,) if offer is not None else ()
+
+
+def _deadline_answer(events: CourierEvents, who: UserRef, text: str, arg: str) -> DeadlineAnswer:
+    if arg not in {kind.value for kind in DeadlineKind}:
+        return DeadlineAnswer(Reply(blocks=(STALE_TEXT,)), done=True)
+    return events.deadline_answer(who.channel, who.external_ref, DeadlineKind(arg), text)

@@ -259,17 +259,20 @@ def cmd_chat(settings: Settings, _args: argparse.Namespace) -> int:
 def cmd_run(settings: Settings, args: argparse.Namespace) -> int:
     """Train if needed, start the NLU server, run the assistant, stop the server on exit.
 
-    With `TELEGRAM_BOT_TOKEN` set the assistant is the Telegram bot; without, the terminal chat.
+    Telegram when `TELEGRAM_BOT_TOKEN` is set, WeCom when `WECOM_CORP_ID` is set (both at once
+    if both are); the terminal chat when neither is.
     """
     from nlu.server import is_ready
 
     def assistant() -> int:
-        if settings.telegram_bot_token is None:
-            return cmd_chat(settings, args)
-        from bot.channels.telegram.app import run as run_telegram
+        from bot.runner import channels_configured
+        from bot.runner import run as run_channels
 
-        print(f"starting the Telegram bot ({settings.telegram_api_base_url})", flush=True)
-        run_telegram(settings, with_parent=args.stop_with_parent)
+        channels = channels_configured(settings)
+        if not channels:
+            return cmd_chat(settings, args)
+        print(f"starting the assistant on: {', '.join(channels)}", flush=True)
+        run_channels(settings, with_parent=args.stop_with_parent)
         return 0
 
     if is_ready(settings.nlu_url):

@@ -41,6 +41,20 @@ class Settings(BaseSettings):
     telegram_chat_interval: float = 1.0
     telegram_concurrent_updates: int = 64
 
+    # WeCom 微信客服 (issue 13): set WECOM_CORP_ID to run the channel.
+    wecom_corp_id: str | None = None
+    wecom_secret: SecretStr | None = None  # the self-built app allowed to call 微信客服 APIs
+    wecom_token: SecretStr | None = None  # the callback's Token
+    wecom_aes_key: SecretStr | None = None  # the callback's EncodingAESKey (43 characters)
+    wecom_api_base_url: str = Field(
+        default="https://qyapi.weixin.qq.com",
+        description="API root; requests go to {root}/cgi-bin/...",
+    )
+    wecom_callback_host: str = "127.0.0.1"
+    wecom_callback_port: int = 8090
+    wecom_callback_path: str = "/wecom/callback"
+    wecom_agent_id: int | None = None  # the app's AgentId: notices to staff in the WeCom app
+
     # Events and reminders (issue 6; see reminders/__init__.py). Comma lists are plain strings.
     admin_telegram_ids: str = Field(
         default="", description="Telegram user ids of administrators, comma separated."
@@ -74,6 +88,10 @@ class Settings(BaseSettings):
     duty_days: str = "1-7"  # ISO weekdays, Monday 1: "1-5", "1-5,7"
     unclaimed_minutes: float = Field(default=5.0, gt=0)
     urgent_unclaimed_minutes: float = Field(default=1.0, gt=0)
+
+    # Personal data is kept no longer than needed (issue 14): message texts and transcripts
+    # older than this are reduced to counts.
+    retention_days: int = Field(default=180, ge=1)
 
     timezone: str = "Asia/Shanghai"
     log_level: str = "INFO"

@@ -29,7 +29,21 @@ def sweep(ctx: Ctx) -> list[Outgoing]:
             sends += post_card(ctx, case, reminder=todo.reminder)
         if todo.page:
             sends += page_coordinators(ctx, case)
+            sends.append(tell_unclaimed(ctx, case))
     return sends
+
+
+def tell_unclaimed(ctx: Ctx, case: HandoffCase) -> Notice:
+    """Nobody took the case in its time: the courier is told so plainly, with the choice to
+    keep waiting or go back to the assistant (the coordinator is paged beside it)."""
+    return Notice(
+        ctx.courier_chat(case),
+        ctx.text.courier("unclaimed", minutes=max(1, ctx.minutes_waiting(case))),
+        (
+            Button("继续等", Press("wait", case.id).encode()),
+            Button("不等了", Press("cancel", case.id).encode()),
+        ),
+    )
 
 
 def intake(ctx: Ctx, case: HandoffCase) -> list[Outgoing]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-PressKind = Literal["claim", "switch", "rate", "identity", "same_person", "cancel"]
+PressKind = Literal["claim", "switch", "rate", "identity", "same_person", "cancel", "wait"]
 _CODES: dict[str, PressKind] = {
     "xc": "claim",  # staff: take a waiting case (group card, coordinator page)
     "xs": "switch",  # staff: plain messages now go to this case
@@ -17,6 +17,7 @@ _CODES: dict[str, PressKind] = {
     "xi": "identity",  # courier: share name and account with the staff member (1) or not (0)
     "xp": "same_person",  # courier: ask for the person who helped last time (1) or anyone (0)
     "xx": "cancel",  # courier: stop waiting
+    "xw": "wait",  # courier: keep waiting after being told nobody has taken the case yet
 }
 _KIND_CODES = {kind: code for code, kind in _CODES.items()}
 _VALUES: dict[PressKind, range | None] = {
@@ -26,6 +27,7 @@ _VALUES: dict[PressKind, range | None] = {
     "identity": range(2),
     "same_person": range(2),
     "cancel": None,
+    "wait": None,
 }
 PREFIX = "x"
 

@@ -41,6 +41,13 @@ def cancel(ctx: Ctx, courier: ChatRef, case_id: int | None = None) -> Outcome:
     return Outcome(tuple(sends), toast="已取消")
 
 
+def keep_waiting(ctx: Ctx, courier: ChatRef, case_id: int) -> Outcome:
+    case = case_of(ctx, courier, case_id)
+    if case is None or case.status != "waiting":
+        return Outcome(toast=STALE)
+    return Outcome((Notice(courier, ctx.text.courier("keep_waiting")),), toast="好的")
+
+
 def rate(ctx: Ctx, courier: ChatRef, case_id: int, score: int) -> Outcome:
     case = case_of(ctx, courier, case_id)
     if case is None or case.status != "closed":

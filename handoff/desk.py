@@ -15,7 +15,16 @@ from handoff.buttons import Press
 from handoff.canned import CANNED, canned_text
 from handoff.cases import ROLES, cases_of, claim, waiting_queue
 from handoff.context import Ctx
-from handoff.notices import Button, ChatRef, CopyMessage, Notice, Outcome, Outgoing, Track
+from handoff.notices import (
+    Button,
+    ChatRef,
+    CopyMessage,
+    MessageKind,
+    Notice,
+    Outcome,
+    Outgoing,
+    Track,
+)
 from handoff.relay import current_case, drop_focus_on, set_focus, switch_buttons
 from handoff.staff import ROLE_LABELS, by_alias, chat_of
 from handoff.transcript import transcript_notices
@@ -57,7 +66,12 @@ def take(ctx: Ctx, staff: Staff, case_id: int) -> Outcome:
         link.target_channel, link.target_chat = staff_chat.channel, staff_chat.ref
         assert link.source_channel and link.source_chat and link.source_message
         source = ChatRef(link.source_channel, link.source_chat)
-        sends.append(CopyMessage(source, link.source_message, staff_chat, Track("link", link.id)))
+        track = Track("link", link.id)
+        kind = _kind(link.kind)
+        copy = CopyMessage(
+            source, link.source_message, staff_chat, track, None, kind, link.body, link.media_ref
+        )
+        sends.append(copy)
     sends.append(
         Notice(
             ctx.courier_chat(case),
@@ -232,3 +246,13 @@ def transcript(ctx: Ctx, staff: Staff, case: HandoffCase | None, case_id: int | 
         return Outcome((Notice(chat, ctx.text.staff("no_case", case_id=case_id or "?")),))
     ctx.audit(staff, "transcript", case)
     return Outcome(tuple(transcript_notices(ctx, case, chat)))
+
+
+def _kind(kind: str | None) -> MessageKind:
+    known: dict[str | None, MessageKind] = {k: k for k in _KINDS}
+    return known.get(kind, "text")
+
+
+_KINDS: tuple[MessageKind, ...] = (
+    "text", "photo", "voice", "document", "sticker", "video", "location", "other"
+)  # fmt: skip

@@ -11,13 +11,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-MessageKind = Literal["text", "photo", "voice", "document", "sticker", "video", "other"]
+MessageKind = Literal["text", "photo", "voice", "document", "sticker", "video", "location", "other"]
 MEDIA_LABELS: dict[str, str] = {
     "photo": "[图片]",
     "voice": "[语音]",
     "document": "[文件]",
     "sticker": "[表情]",
     "video": "[视频]",
+    "location": "[位置]",
     "other": "[消息]",
 }
 
@@ -55,13 +56,26 @@ class Notice:
 
 @dataclass(frozen=True, slots=True)
 class CopyMessage:
-    """Copy a message as is (text, photo, voice, document, sticker), without its sender."""
+    """Copy a message as is (text, photo, voice, document, sticker), without its sender.
+
+    It carries the content too (`kind`, `text`, `media_ref`), so a channel that cannot copy
+    from the source's channel (a WeChat courier, a Telegram volunteer) sends it anew."""
 
     source: ChatRef
     message_ref: str
     to: ChatRef
     track: Track
     reply_to: str | None = None
+    kind: MessageKind = "text"
+    text: str | None = None  # the text, or a media message's caption
+    media_ref: str | None = None  # what the source's channel can fetch (a file or media id)
+
+    def label(self) -> str:
+        """The content as one line of plain text (a media label and the caption)."""
+        if self.kind == "text":
+            return self.text or ""
+        media = MEDIA_LABELS.get(self.kind, MEDIA_LABELS["other"])
+        return f"{media} {self.text}" if self.text else media
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,6 +97,9 @@ class Outcome:
     sends: tuple[Outgoing, ...] = ()
     toast: str | None = None
     handled: bool = True
+    # A courier's message while their case only waits: kept for whoever takes it, and the
+    # assistant still answers it (nobody else would). False once a person holds the case.
+    answer_too: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,6 +118,7 @@ class Incoming:
     reply_to: str | None = None
     dedupe_key: str | None = None
     crisis_kind: str | None = None
+    media_ref: str | None = None  # a file or media id the channel can fetch again
 
     def label(self) -> str:
         """The message as one line of text for transcripts: text, or a media label + caption."""

@@ -70,22 +70,16 @@ def from_courier(ctx: Ctx, incoming: Incoming) -> Outcome:
         return Outcome(handled=False)
     user = ctx.session.get(User, case.user_id)
     assert user is not None
+    holder = ctx.staff(case.claimed_by) if case.status == "claimed" else None
+    if holder is None and incoming.crisis_kind is None:
+        return _while_waiting(ctx, case, incoming)
     if not _record(ctx, user, "in", incoming, "relay"):
         return Outcome()
     sends: list[Notice | CopyMessage] = []
     if incoming.crisis_kind is not None:
         sends += _crisis(ctx, case, incoming.crisis_kind)
-    holder = ctx.staff(case.claimed_by) if case.status == "claimed" else None
-    if holder is None:  # waiting: kept for the claimer; acknowledged once
-        first = ctx.session.scalar(
-            select(RelayLink.id).where(
-                RelayLink.case_id == case.id, RelayLink.direction == "to_staff"
-            )
-        )
-        ctx.link(case, "to_staff", target=None, source=incoming.chat,
-                 source_message=incoming.message_ref)  # fmt: skip
-        if first is None and incoming.crisis_kind is None:
-            sends.append(Notice(incoming.chat, ctx.text.courier("waiting_ack")))
+    if holder is None:  # waiting: kept for whoever takes the case
+        _keep(ctx, case, incoming)
         return Outcome(tuple(sends))
     staff_chat = chat_of(holder)
     held = cases_of(ctx.session, holder)
@@ -103,9 +97,39 @@ def from_courier(ctx: Ctx, incoming: Incoming) -> Outcome:
             staff_chat,
             Track("link", link.id),
             reply_to=counterpart(ctx, incoming.chat, incoming.reply_to, staff_chat),
+            kind=incoming.kind,
+            text=incoming.text,
+            media_ref=incoming.media_ref,
         )
     )
     return Outcome(tuple(sends))
+
+
+def _keep(ctx: Ctx, case: HandoffCase, incoming: Incoming) -> RelayLink:
+    """Keep a message for whoever takes the case, with its content (they may be on another
+    channel than the courier, where the message cannot simply be copied)."""
+    link = ctx.link(case, "to_staff", target=None, source=incoming.chat,
+                    source_message=incoming.message_ref)  # fmt: skip
+    link.kind = incoming.kind
+    link.body = mask_personal_numbers(incoming.text) if incoming.text else None
+    link.media_ref = incoming.media_ref
+    return link
+
+
+def _while_waiting(ctx: Ctx, case: HandoffCase, incoming: Incoming) -> Outcome:
+    """Nobody holds the case yet: the message is kept for whoever takes it, and the assistant
+    answers it as usual (and records it): a courier is never left in silence while waiting.
+    They are told once that a person is still coming and how to stop waiting."""
+    if incoming.dedupe_key is not None and Messages(ctx.session).seen(incoming.dedupe_key):
+        return Outcome()  # a redelivery
+    first = ctx.session.scalar(
+        select(RelayLink.id).where(RelayLink.case_id == case.id, RelayLink.direction == "to_staff")
+    )
+    _keep(ctx, case, incoming)
+    sends: tuple[Notice, ...] = ()
+    if first is None:
+        sends = (Notice(incoming.chat, ctx.text.courier("waiting_ack")),)
+    return Outcome(sends, answer_too=True)
 
 
 def _crisis(ctx: Ctx, case: HandoffCase, kind: str) -> list[Notice | CopyMessage]:
@@ -202,6 +226,9 @@ def from_staff(ctx: Ctx, staff: Staff, incoming: Incoming) -> Outcome:
                 courier,
                 Track("link", link.id),
                 reply_to=counterpart(ctx, incoming.chat, incoming.reply_to, courier),
+                kind=incoming.kind,
+                text=incoming.text,
+                media_ref=incoming.media_ref,
             ),
         )
     )

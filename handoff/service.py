@@ -15,7 +15,7 @@ from contextlib import AbstractContextManager
 from sqlalchemy.orm import Session
 
 from common.clock import Clock
-from handoff import announce, courier, desk, relay
+from handoff import announce, courier, desk, platform, relay
 from handoff.buttons import PREFIX, parse_press
 from handoff.cases import open_case_of_chat
 from handoff.config import HandoffConfig
@@ -73,6 +73,30 @@ class HandoffService:
         with self._uow() as session:
             return Outcome(tuple(announce.sweep(self._ctx(session))))
 
+    def can_come(self, role: str | None) -> bool:
+        """Whether a person of `role` (None: any) could come now (registered, on duty)."""
+        with self._uow() as session:
+            return platform.can_come(self._ctx(session), role)
+
+    # --- cases a platform carries (WeCom 微信客服: volunteers answer in the WeCom app) ---------
+
+    def servicer_for(self, role: str | None) -> str | None:
+        """The WeCom userid to transfer a session of `role` to; None: the platform's queue."""
+        with self._uow() as session:
+            return platform.servicer_for(self._ctx(session), role)
+
+    def platform_taken(self, courier: ChatRef, userid: str) -> Outcome:
+        with self._uow() as session:
+            return platform.taken(self._ctx(session), courier, userid)
+
+    def platform_staff_said(self, courier: ChatRef, userid: str, incoming: Incoming) -> Outcome:
+        with self._uow() as session:
+            return platform.staff_said(self._ctx(session), courier, userid, incoming)
+
+    def platform_ended(self, courier: ChatRef, userid: str | None) -> Outcome:
+        with self._uow() as session:
+            return platform.ended(self._ctx(session), courier, userid)
+
     # --- couriers ---------------------------------------------------------------------------
 
     def courier_message(self, incoming: Incoming) -> Outcome:
@@ -107,6 +131,8 @@ class HandoffService:
                 return courier.same_person(ctx, who, press.case_id, press.value == 1)
             if press.kind == "cancel":
                 return courier.cancel(ctx, who, press.case_id)
+            if press.kind == "wait":
+                return courier.keep_waiting(ctx, who, press.case_id)
             staff = self._staff_or_deny(ctx, who, press.kind)
             if staff is None:
                 return Outcome(toast="只有登记过的工作人员可以操作")

@@ -144,3 +144,18 @@ def write_audit(
             at=now,
         )
     )
+
+
+def by_wecom_userid(session: Session, userid: str) -> Staff | None:
+    return session.scalars(
+        select(Staff).where(Staff.wecom_userid == userid, Staff.active.is_(True))
+    ).one_or_none()
+
+
+def helpers_for(session: Session, role: str | None) -> list[Staff]:
+    """Active staff who can take a case of `role`: that role's people (any role's when none is
+    chosen yet) and the coordinators, who take what nobody else can."""
+    query = select(Staff).where(Staff.active.is_(True))
+    if role is not None:
+        query = query.where(Staff.role.in_((role, "coordinator")))
+    return list(session.scalars(query.order_by(Staff.id)))

@@ -46,9 +46,14 @@ class Renderer:
     def smalltalk(self, entry: Entry) -> str:
         return self._render("smalltalk.html", entry=entry)
 
-    def handoff(self, entry: Entry, role_label: str | None = None) -> str:
-        """`role_label`: the kind of staff already asked for, when the courier named one."""
-        return self._render("handoff.html", entry=entry, role_label=role_label)
+    def handoff(
+        self, entry: Entry, role_label: str | None = None, *, person_coming: bool = True
+    ) -> str:
+        """`role_label`: the kind of staff already asked for, when the courier named one;
+        `person_coming`: whether such a person could come now (never promised otherwise)."""
+        return self._render(
+            "handoff.html", entry=entry, role_label=role_label, person_coming=person_coming
+        )
 
     def clarify(self, titles: list[str]) -> str:
         return self._render("clarify.html", titles=titles)
@@ -56,8 +61,10 @@ class Renderer:
     def fallback(self, *, degraded: bool) -> str:
         return self._render("fallback.html", degraded=degraded)
 
-    def crisis(self, kind: str) -> str:
-        return self._render("crisis.html", kind=kind)
+    def crisis(self, kind: str, *, person_coming: bool = True) -> str:
+        """`person_coming`: a counsellor or coordinator is registered and on duty; otherwise
+        the reply says plainly that nobody can come now, and the hotlines carry it."""
+        return self._render("crisis.html", kind=kind, person_coming=person_coming)
 
     def calc_result(self, title: str, result: Calculation) -> str:
         return self._render(

@@ -125,6 +125,24 @@ class CourierEvents:
                 unsubscribe(session, user.id, arg, now)
         return self.subscribe_menu(channel, external_ref)
 
+    def set_tag(self, channel: str, external_ref: str, tag: str, on: bool) -> Reply:
+        """“订阅 青年服务月” / “退订 青年服务月” in words: the tag and its state (repeating is
+        harmless); an unknown tag gets the list of tags there are."""
+        now = self._clock.now()
+        tag = tag.strip()
+        with self._uow() as session:
+            tags = available_tags(session, now, self._config.tags)
+            user = Users(session).get_or_create(channel, external_ref, now)
+            if tag not in tags and (on or tag not in active_tags(session, user.id)):
+                listed = "、".join(tags) or "（暂时没有）"
+                return Reply(blocks=(f"没有“{tag}”这个提醒。现在可以订阅的有：{listed}。",))
+            if on:
+                subscribe(session, user.id, tag, now)
+                mark_active(session, user.id)
+            else:
+                unsubscribe(session, user.id, tag, now)
+        return Reply(blocks=(f"{'已订阅' if on else '已退订'}：{tag}",))
+
     def seen(self, channel: str, external_ref: str) -> None:
         """The courier wrote to us: if they had blocked the bot, they no longer do."""
         with self._uow() as session:

@@ -41,6 +41,9 @@ class Staff(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     channel: Mapped[str] = mapped_column(String(16))
     external_ref: Mapped[str] = mapped_column(String(64))  # the Telegram user id
+    # The member's WeCom userid, where 微信客服 sessions are transferred to them (may be set
+    # beside a Telegram id: one person, both apps).
+    wecom_userid: Mapped[str | None] = mapped_column(String(64), nullable=True, unique=True)
     role: Mapped[str] = mapped_column(String(16))
     alias: Mapped[str] = mapped_column(String(32))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
@@ -95,6 +98,11 @@ class RelayLink(Base):
     target_message: Mapped[str | None] = mapped_column(String(64), nullable=True)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
     delivered_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    # The content of a message kept for a person who has not taken the case yet, so it can
+    # reach them on another channel than the courier's: the kind, the text (masked), a media id.
+    kind: Mapped[str | None] = mapped_column(String(16), nullable=True)
+    body: Mapped[str | None] = mapped_column(Text, nullable=True)
+    media_ref: Mapped[str | None] = mapped_column(String(256), nullable=True)
 
 
 class StaffFocus(Base):

@@ -68,6 +68,8 @@ class User(Base):
     external_ref: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
     consented_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    # Where the courier came in: the QR poster's station (WeCom `scene_param`), for reports.
+    entry_point: Mapped[str | None] = mapped_column(String(64), nullable=True)
 
     messages: Mapped[list[Message]] = relationship(
         back_populates="user", cascade="all, delete-orphan", passive_deletes=True
@@ -163,4 +165,5 @@ class ProcessedUpdate(Base):
 
 
 # The staff tables (issue 5) live in their own module; importing it registers them on `Base`.
+from storage import channel_models as _channel_models  # noqa: E402, F401
 from storage import handoff_models as _handoff_models  # noqa: E402, F401

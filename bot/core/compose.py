@@ -35,6 +35,10 @@ CALCULATORS_FOR_TOPIC = {
 ExtraButtons = Callable[[str], tuple[Choice, ...]]
 
 
+def _anyone(_role: str | None) -> bool:
+    return True
+
+
 def _no_extra_buttons(_topic: str) -> tuple[Choice, ...]:
     return ()
 
@@ -62,6 +66,8 @@ class Composer:
         self._catalog = catalog
         self._renderer = renderer
         self.extra_buttons: ExtraButtons = _no_extra_buttons
+        # Whether a person of a role (None: any) could come now; see `Dialogue.set_availability`.
+        self.available: Callable[[str | None], bool] = _anyone
 
     def decision(
         self, decision: Decision, *, place: str | None = None, role: str | None = None
@@ -76,7 +82,7 @@ class Composer:
                 kind = "violence" if decision.topic == "safety.emergency" else "self_harm"
             return _reply(
                 decision,
-                self._renderer.crisis(kind),
+                self._renderer.crisis(kind, person_coming=self.available("counselling")),
                 (HUMAN_BUTTON,),
                 HandoverRequest(reason=f"crisis:{kind}", urgent=True, role="counselling"),
             )
@@ -99,7 +105,11 @@ class Composer:
                 role = "counselling"
             return _reply(
                 decision,
-                self._renderer.handoff(entry, ROLE_LABELS[role] if role else None),
+                self._renderer.handoff(
+                    entry,
+                    ROLE_LABELS[role] if role else None,
+                    person_coming=self.available(role),
+                ),
                 self.role_buttons(),
                 HandoverRequest(reason=f"asked:{decision.topic}", role=role),
             )

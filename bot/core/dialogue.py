@@ -25,9 +25,10 @@ from bot.core.policy import Decision
 from bot.core.understanding import CRISIS_SCAN_CHARS, Understanding
 from common.clock import Clock
 from common.privacy import mask_personal_numbers
-from common.replies import Action, Reply
+from common.replies import Action, HandoverRequest, Reply
 from handoff.cases import open_case
 from knowledge.catalog import Catalog
+from knowledge.hotline_text import BY_ROLE, EMERGENCY
 from knowledge.places import find_place
 from knowledge.render import Renderer
 from storage.models import User
@@ -103,6 +104,11 @@ class Dialogue:
     def offer_under_answers(self, buttons: ExtraButtons) -> None:
         """Add `buttons(topic)` under every answer (before "详细说明")."""
         self._compose.extra_buttons = buttons
+
+    def set_availability(self, available: Callable[[str | None], bool]) -> None:
+        """Whether a person of a role (None: any) could come now; replies never promise a
+        person when it says no (the handoff answers it from registered staff and duty hours)."""
+        self._compose.available = available
 
     def add_prompt(self, name: str, handler: PromptHandler) -> None:
         """After `expect(who, name, arg)`, the courier's next text goes to `handler` (the crisis
@@ -276,14 +282,24 @@ class Dialogue:
             recent = Messages(session).recent(user, limit=10)
             topic = next((m.topic for m in reversed(recent) if m.topic), None)
             open_case(session, user, reason=reason, role=role, topic=topic, now=now)
-        return Reply(
-            blocks=(
+        if self._compose.available(role):
+            text = (
                 f"已经帮你登记，请{ROLE_LABELS[role]}的工作人员来。"
                 "有人接手后会在这里回复你。等的时候可以先把情况写下来："
                 "时间、地点、经过、涉及的钱，越具体越好。\n\n"
-                "如果情况紧急：有危险打 110，受伤打 120，心理援助打 12356。",
-            ),
+                f"如果情况紧急：{EMERGENCY}"
+            )
+        else:
+            text = (
+                f"已经帮你登记了。不过现在没有{ROLE_LABELS[role]}的工作人员在值班，"
+                "暂时没人能马上回复你，有人上班后会看到你的情况。"
+                f"着急的话可以先打：{BY_ROLE[role]}。\n\n"
+                "等的时候我继续在这儿，有问题直接问我；不想等了，发“取消”。"
+            )
+        return Reply(
+            blocks=(text,),
             action=Action.HANDOFF,
+            handover=HandoverRequest(reason=reason, role=role),
         )
 
 

@@ -10,6 +10,7 @@ import pytest
 from pydantic import SecretStr
 from telegram import Update
 
+from bot.app import build_core
 from bot.channels.telegram.app import TelegramApp, build_application, start_runtime, stop_runtime
 from bot.settings import Settings
 from common.clock import Clock
@@ -38,9 +39,10 @@ def settings(tmp_path: Path, nlu_url: str, api: BotAPIStandin) -> Settings:
 
 async def start_bot(settings: Settings, clock: Clock | None = None) -> TelegramApp:
     """What `run_polling` does, step by step, so a test can stop and start it again."""
-    app = build_application(settings, clock=clock)
+    app = build_application(settings)
     await app.initialize()
-    await start_runtime(app, settings, clock=clock)
+    core = build_core(settings, clock=clock)
+    await start_runtime(app, settings, core=core, owns_core=True)
     await app.start()
     assert app.updater is not None
     await app.updater.start_polling(poll_interval=0.0, timeout=1, allowed_updates=Update.ALL_TYPES)

@@ -15,7 +15,6 @@ from sqlalchemy.orm import Session
 from bot import cli
 from bot.channels.telegram import texts
 from bot.channels.telegram.app import TelegramApp
-from bot.channels.telegram.outcomes import run_tick
 from bot.settings import Settings
 from common.clock import FixedClock
 from storage.db import make_engine
@@ -49,7 +48,7 @@ class Desk:
     async def tick(self) -> None:
         runtime = self.app.bot_data.runtime
         assert runtime is not None
-        await run_tick(self.app.bot, runtime.handoff)
+        await runtime.conversation.tick()
 
     async def new(self, chat_id: int, before: int, count: int = 1) -> list[SentMessage]:
         sent = await self.api.wait_for_messages(chat_id, before + count, timeout=20)

@@ -6,6 +6,7 @@ import httpx
 import pytest
 from pydantic import SecretStr
 
+from bot.app import build_core
 from bot.channels.telegram.app import (
     ConfigurationError,
     build_application,
@@ -47,7 +48,7 @@ async def test_webhook_accepts_only_posts_with_the_secret(
     port = free_port()
     app = build_application(settings)
     await app.initialize()
-    await start_runtime(app, settings)
+    await start_runtime(app, settings, core=build_core(settings), owns_core=True)
     await app.start()
     assert app.updater is not None
     await app.updater.start_webhook(**webhook_options(settings, port=port))

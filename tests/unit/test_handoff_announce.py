@@ -125,4 +125,29 @@ def test_without_a_staff_group_coordinators_are_still_paged(
     desk.channel.tick()
     clock.advance(minutes=5)
     desk.channel.tick()
-    assert [s.chat for s in desk.channel.sent] == [ChatRef("telegram", "503")]
+    staff_side = [s.chat for s in desk.channel.sent if s.chat != desk.courier]
+    assert staff_side == [ChatRef("telegram", "503")]
+
+
+def test_a_case_nobody_takes_in_time_is_told_to_the_courier_honestly(
+    tmp_path: Path, clock: FixedClock
+) -> None:
+    desk = make_desk(tmp_path, clock)
+    case_id = open_for(desk)
+    desk.channel.tick()
+    assert desk.channel.to(desk.courier) == []  # within its time: nothing to say yet
+    clock.advance(minutes=5)
+    desk.channel.tick()
+    (told,) = desk.channel.to(desk.courier)
+    assert "还没有工作人员接手" in (told.html or "") and "5 分钟" in (told.html or "")
+    assert "不能保证马上有人" in (told.html or "")  # no promise of a person
+    assert told.buttons == (Press("wait", case_id).encode(), Press("cancel", case_id).encode())
+    clock.advance(minutes=5)
+    desk.channel.tick()
+    assert len(desk.channel.to(desk.courier)) == 1  # told once, though reminded again
+    kept = desk.channel.press(desk.courier, Press("wait", case_id).encode())
+    assert kept.toast == "好的" and "继续帮你等" in (desk.channel.last(desk.courier).html or "")
+    desk.channel.press(desk.courier, Press("cancel", case_id).encode())
+    assert "已经取消等待" in (desk.channel.last(desk.courier).html or "")
+    stale = desk.channel.press(desk.courier, Press("wait", case_id).encode())
+    assert stale.toast == "这个按钮已经失效了。"

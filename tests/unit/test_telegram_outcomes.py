@@ -33,7 +33,7 @@ def test_a_photo_with_a_caption_replying_to_a_relayed_message() -> None:
         "message_id": 5, "date": 0, "chat": CHAT,
     })  # fmt: skip
     assert update.message is not None
-    incoming = incoming_of(update, update.message)
+    incoming = incoming_of(update.update_id, update.message)
     assert (incoming.kind, incoming.text, incoming.reply_to) == ("photo", "工资条", "5")
     assert incoming.chat.ref == "42" and incoming.dedupe_key == "tg:9"
     assert "张三丰" not in repr(incoming)  # no name travels with a message

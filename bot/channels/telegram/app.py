@@ -1,16 +1,14 @@
-"""The Telegram composition root: one `Application`, built from `Settings`, run by `run`.
+"""The Telegram channel: one PTB `Application` built from `Settings`, on the shared core.
 
-`post_init` builds the services (database, NLU client, templates, the reminder scheduler) and
-registers the commands; `post_stop` stops the reminders while the bot can still send (sends in
-flight finish and are recorded); `post_shutdown` closes the rest. Tests build the same
-application and point it at a stand-in.
+`start_runtime` attaches the application to the core (`bot.app.Core`; built here when Telegram
+runs alone, as in tests, or handed in by `bot.runner` beside other channels), registers the
+Telegram outlet and the commands; `stop_runtime` stops the reminders while the bot can still
+send and closes what it owns. Tests build the same application and point it at a stand-in.
 """
 
 from __future__ import annotations
 
-import asyncio
 import logging
-import os
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -19,23 +17,23 @@ from telegram.constants import ParseMode
 from telegram.ext import (
     Application,
     ApplicationBuilder,
-    CallbackContext,
     ContextTypes,
     Defaults,
 )
 
-from bot.app import Services, build_services
 from bot.channels.telegram import events, handlers, staff, texts
-from bot.channels.telegram.context import BotData, Runtime
+from bot.channels.telegram.context import CHANNEL, BotData, Runtime, courier
+from bot.channels.telegram.events import TelegramSender
+from bot.channels.telegram.outcomes import TelegramOutlet
 from bot.channels.telegram.ratelimit import CourierRateLimiter
 from bot.channels.telegram.request import AiohttpRequest
-from bot.channels.telegram.updates import FloodGuard, PerChatProcessor, UpdateLog
-from bot.core.accounts import Accounts
+from bot.channels.telegram.updates import PerChatProcessor
+from bot.core.assembly import Core
+from bot.core.intake import FloodGuard
 from bot.settings import Settings
-from common.clock import Clock
-from handoff.config import HandoffConfig
-from handoff.service import HandoffService
 from reminders.config import ReminderConfig
+from reminders.limiter import RateLimiter
+from reminders.runtime import Channel
 
 log = logging.getLogger(__name__)
 
@@ -46,19 +44,11 @@ class ConfigurationError(RuntimeError):
     """The Telegram settings are incomplete; the message says what to set."""
 
 
-def build_application(
-    settings: Settings,
-    *,
-    clock: Clock | None = None,
-    flood: FloodGuard | None = None,
-) -> TelegramApp:
+def build_application(settings: Settings) -> TelegramApp:
     if settings.telegram_bot_token is None:
         raise ConfigurationError("TELEGRAM_BOT_TOKEN is not set")
     root = settings.telegram_api_base_url.rstrip("/")
     admins = [int(chat) for chat in reminder_config(settings).admin_chats]
-
-    async def post_init(app: TelegramApp) -> None:
-        await start_runtime(app, settings, clock=clock, flood=flood)
 
     app: TelegramApp = (
         ApplicationBuilder()
@@ -82,9 +72,6 @@ def build_application(
             )
         )
         .concurrent_updates(PerChatProcessor(settings.telegram_concurrent_updates))
-        .post_init(post_init)
-        .post_stop(stop_reminders)
-        .post_shutdown(stop_runtime)
         .build()
     )
     handlers.register(app)
@@ -98,47 +85,48 @@ async def start_runtime(
     app: TelegramApp,
     settings: Settings,
     *,
-    clock: Clock | None = None,
+    core: Core,
+    owns_core: bool = False,
     flood: FloodGuard | None = None,
-    services: Services | None = None,
 ) -> None:
-    """Build the services and tell Telegram our commands. Idempotent."""
+    """Attach the bot to the core, register its outlet, tell Telegram our commands.
+    Idempotent. `owns_core`: Telegram runs alone, so it starts the core (reminders through
+    this bot) and closes it in `stop_runtime`."""
     if app.bot_data.runtime is not None:
         return
-    services = services or build_services(settings, clock=clock)
-    catalog = services.catalog
-    handoff = HandoffService(
-        uow=services.uow,
-        clock=services.clock,
-        config=HandoffConfig.from_settings(
-            settings, topic_titles={t: catalog.title(t) for t in catalog.topics}
-        ),
-    )
-    app.bot_data.runtime = runtime = Runtime(
-        services=services,
-        accounts=Accounts(services.uow, services.clock),
-        updates=UpdateLog(services.uow, services.clock.now),
-        flood=flood or FloodGuard(),
-        handoff=handoff,
-        reminders=events.build(app.bot, services, reminder_config(settings)),
-    )
+    if flood is not None:
+        core.conversation.flood = flood
+    core.dispatcher.register(TelegramOutlet(app.bot))
+    app.bot_data.runtime = runtime = Runtime(core=core, settings=settings, owns_core=owns_core)
     await app.bot.set_my_commands([BotCommand(name, about) for name, about in texts.COMMANDS])
     await staff.show_staff_menus(app.bot, runtime)
-    await events.start(runtime.reminders)
+    if owns_core:
+        await core.start([reminder_channel(app, core)])
     log.info("Telegram bot ready as @%s", app.bot.username)
+
+
+def reminder_channel(app: TelegramApp, core: Core) -> Channel:
+    """How reminders reach Telegram couriers: the bot's limiter, at most once per send."""
+
+    def blocked(chat_ref: str) -> None:
+        core.conversation.unreachable(courier(int(chat_ref)))
+
+    sender = TelegramSender(app.bot, on_blocked=blocked)
+    return Channel(CHANNEL, sender, RateLimiter(core.reminders.config.rate))
 
 
 async def stop_reminders(app: TelegramApp) -> None:
     """Stop the reminders while the bot can still send; unfinished broadcasts resume later."""
-    if app.bot_data.runtime is not None:
-        await events.stop(app.bot_data.runtime.reminders)
+    runtime = app.bot_data.runtime
+    if runtime is not None and runtime.owns_core:
+        await runtime.core.stop_reminders()
 
 
 async def stop_runtime(app: TelegramApp) -> None:
     await stop_reminders(app)
     runtime, app.bot_data.runtime = app.bot_data.runtime, None
-    if runtime is not None:
-        await runtime.services.aclose()
+    if runtime is not None and runtime.owns_core:
+        await runtime.core.aclose()
 
 
 def reminder_config(settings: Settings) -> ReminderConfig:
@@ -167,40 +155,26 @@ def webhook_options(settings: Settings, *, port: int | None = None) -> dict[str,
     }
 
 
-def _use_uvloop() -> None:
-    """uvloop's event loop when it is installed (it is, except on Windows)."""
-    try:
-        import uvloop
-    except ImportError:  # pragma: no cover - Windows
-        return
-    asyncio.set_event_loop_policy(uvloop.EventLoopPolicy())
-
-
-def stop_with_parent(app: TelegramApp, *, every: float = 2.0) -> None:
-    """Stop when the process that started us is gone (e.g. `make run` killed with SIGKILL):
-    an orphaned bot would go on polling and sending beside the one started next."""
-    parent = os.getppid()
-
-    async def watch(context: CallbackContext[Any, Any, Any, Any]) -> None:
-        if os.getppid() != parent:
-            log.warning("the process that started the bot is gone; stopping")
-            context.application.stop_running()
-
-    assert app.job_queue is not None
-    app.job_queue.run_repeating(watch, interval=every, first=every, name="stop-with-parent")
-
-
-def run(settings: Settings, *, with_parent: bool = False) -> None:
-    """Run until SIGINT or SIGTERM: webhook mode when a webhook URL is set, long polling else.
-    `with_parent`: also stop when the parent process dies (`make run` asks for this)."""
-    _use_uvloop()
-    app = build_application(settings)
-    if with_parent:
-        stop_with_parent(app)
+async def start_channel(app: TelegramApp, settings: Settings, core: Core) -> None:
+    """Start the bot beside other channels on a shared core (`bot.runner`): webhook mode
+    when a webhook URL is set, long polling otherwise."""
+    await app.initialize()
+    await start_runtime(app, settings, core=core, owns_core=False)
+    await app.start()
+    assert app.updater is not None
     if settings.telegram_webhook_url:
         options = webhook_options(settings)
-        log.info("starting the webhook on %s:%s", options["listen"], options["port"])
-        app.run_webhook(**options)
-        return
-    log.info("starting long polling")
-    app.run_polling(allowed_updates=Update.ALL_TYPES)
+        log.info("starting the Telegram webhook on %s:%s", options["listen"], options["port"])
+        await app.updater.start_webhook(**options)
+    else:
+        log.info("starting Telegram long polling")
+        await app.updater.start_polling(allowed_updates=Update.ALL_TYPES)
+
+
+async def stop_channel(app: TelegramApp) -> None:
+    if app.updater is not None and app.updater.running:
+        await app.updater.stop()
+    if app.running:
+        await app.stop()
+    await stop_runtime(app)
+    await app.shutdown()

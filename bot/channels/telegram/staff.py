@@ -4,10 +4,9 @@ Order of work (see `register`):
 - group -1: a private message from a registered staff member goes to the handoff core (commands
   to `staff_command`, anything else to `staff_message`, relayed to the courier) and stops there;
   everyone else falls through to the couriers' handlers. Chatter in the staff group stops here.
-- group 0, before the catch-all for buttons: handoff buttons ("x…": claim, switch, rating, …),
-  pressed in the staff group or in a private chat.
-- a repeating job (`TICK_SECONDS`, one instance at a time) announces new cases and reminds and
-  pages for unclaimed ones.
+- handoff buttons ("x…": claim, switch, rating, …), pressed in the staff group or in a private
+  chat, go through the couriers' button handler to the conversation core, which knows them.
+- the core's tick (every 15 s) announces new cases and reminds and pages for unclaimed ones.
 """
 
 from __future__ import annotations
@@ -21,23 +20,18 @@ from telegram.error import TelegramError
 from telegram.ext import (
     Application,
     ApplicationHandlerStop,
-    CallbackQueryHandler,
     ExtBot,
     MessageHandler,
     filters,
 )
 
-from bot.channels.telegram import texts
 from bot.channels.telegram.context import CHANNEL, Context, Runtime, runtime_of
-from bot.channels.telegram.outcomes import carry_out, chat_ref, incoming_of, run_tick
-from handoff.buttons import parse_press
+from bot.channels.telegram.outcomes import chat_ref, incoming_of
 from handoff.service import STAFF_COMMANDS
 from handoff.staff import list_staff
 
 log = logging.getLogger(__name__)
 
-TICK_SECONDS = 15.0
-TICK_JOB = "handoff-tick"
 STAFF_MENU: tuple[tuple[str, str], ...] = (
     ("queue", "等待中的案件（紧急的在前）"),
     ("mine", "我手上的案件，可切换"),
@@ -75,49 +69,27 @@ async def route_staff(update: Update, context: Context) -> None:
     message = update.effective_message
     if chat is None or message is None:
         return
-    service = runtime_of(context).handoff
+    conversation = runtime_of(context).conversation
     who = chat_ref(chat.id)
     command = _command_of(update)
-    if not service.is_staff(who):
+    if not conversation.is_staff(who):
         if command is not None and command[0] in STAFF_ONLY:
-            service.staff_command(who, *command)  # audited as denied; the courier side answers
+            await conversation.staff_command(who, *command)  # audited as denied
         return
     if command is not None:
-        outcome = service.staff_command(who, *command)
+        await conversation.staff_command(who, *command)
         if command[0] in ("start", "help"):
             await _show_menu(context.bot, chat.id)
     else:
-        outcome = service.staff_message(incoming_of(update, message))
-    await carry_out(context.bot, service, outcome)
+        await conversation.staff_message(incoming_of(update.update_id, message))
     raise ApplicationHandlerStop
 
 
 async def staff_group(update: Update, context: Context) -> None:
     """Group -1: the staff group is for cards and their buttons; its messages are ignored."""
     chat = update.effective_chat
-    if chat is not None and chat.id == runtime_of(context).services.settings.staff_chat_id:
+    if chat is not None and chat.id == runtime_of(context).settings.staff_chat_id:
         raise ApplicationHandlerStop
-
-
-async def press(update: Update, context: Context) -> None:
-    """A handoff button ("x…"), in the staff group or a private chat."""
-    query = update.callback_query
-    user = update.effective_user
-    assert query is not None and user is not None
-    if parse_press(query.data) is None:
-        await query.answer(texts.STALE_BUTTON)
-        return
-    service = runtime_of(context).handoff
-    shown = user.full_name + (f" @{user.username}" if user.username else "")
-    outcome = service.press(chat_ref(user.id), query.data, shown_name=shown)
-    await carry_out(context.bot, service, outcome, query=query)
-
-
-async def tick_job(context: Context) -> None:
-    """Every `TICK_SECONDS`: new cases to the staff group, reminders, coordinator pages."""
-    runtime = context.bot_data.runtime
-    if runtime is not None:
-        await run_tick(context.bot, runtime.handoff)
 
 
 async def _show_menu(bot: ExtBot[None], chat_id: int) -> None:
@@ -142,13 +114,3 @@ def register(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
     private = filters.ChatType.PRIVATE & filters.UpdateType.MESSAGE & ~filters.StatusUpdate.ALL
     app.add_handler(MessageHandler(private, route_staff), group=-1)
     app.add_handler(MessageHandler(filters.ChatType.GROUPS, staff_group), group=-1)
-    app.add_handler(CallbackQueryHandler(press, pattern=r"^x"))
-    if app.job_queue is None:
-        raise RuntimeError("the handoff needs PTB's job queue: python-telegram-bot[job-queue]")
-    app.job_queue.run_repeating(
-        tick_job,
-        interval=TICK_SECONDS,
-        first=TICK_SECONDS,
-        name=TICK_JOB,
-        job_kwargs={"max_instances": 1, "coalesce": True},
-    )

@@ -4,6 +4,10 @@ a person, so nothing needs escaping."""
 
 from __future__ import annotations
 
+from bot.core.texts import AGREE, DECLINE, TELEGRAM, courier_texts
+from bot.core.texts import FORGET_NO as FORGET_NO_LABEL
+from bot.core.texts import FORGET_YES as FORGET_YES_LABEL
+
 COMMANDS: tuple[tuple[str, str], ...] = (
     ("start", "开始：我是谁、能帮什么"),
     ("menu", "按类别找问题"),
@@ -17,111 +21,42 @@ COMMANDS: tuple[tuple[str, str], ...] = (
     ("unsubscribe", "取消全部提醒"),
 )
 
-START = (
-    "你好，我是<b>暖蜂助手</b>，长治快递小哥小姐姐的帮手。\n\n"
-    "<b>我能帮你：</b>\n"
-    "• 讲清楚劳动合同、工资、罚款、社保、工伤这些事，告诉你法律怎么说、该找谁\n"
-    "• 帮你算经济补偿、二倍工资、加班费\n"
-    "• 心里难受时陪你聊聊，需要时请工作人员来帮你\n\n"
-    "<b>我做不到：</b>替你打官司、保证结果。我说的是<b>法律信息，不是法律意见</b>，"
-    "具体的事最好再问问律师或 12348 法律援助热线。\n\n"
-    "<b>我会存什么：</b>你发的消息（手机号、身份证号会打码）和我的回复，"
-    "用来接着聊、转给工作人员时不用你再讲一遍。不给别人，不做广告。"
-    "随时发 /forget 就能全部删掉，详情看 /privacy。\n\n"
-    "点下面“同意”就可以开始提问了。"
-)
-AGREE_BUTTON = "同意，开始"
-DECLINE_BUTTON = "先不用"
-AGREED = "好的，谢谢你的信任。直接打字问我就行，比如“老板拖欠工资怎么办”，或者发 /menu 按类别找。"
-AGREED_PENDING = "好的，谢谢你的信任。我来回答你刚才的问题："
-DECLINED = (
-    "没关系。不同意的话我不会存你的消息，但也就没法回答文字提问。"
-    "你还可以发 /menu 浏览常见问题，想好了再发 /start。\n\n"
-    "有急事：劳动维权打 12333，法律援助 12348，心理援助 12356，青少年服务台 12355；"
-    "有危险打 110，受伤打 120。"
-)
-NEED_CONSENT = "收到。回答之前，请先看一眼下面的说明，点“同意”后我马上回答你刚才的问题。"
-NEED_CONSENT_BUTTON = "这一步要先点“同意”才能继续。发 /start 看说明。"
-
-HELP = (
-    "<b>怎么用暖蜂助手</b>\n"
-    "• 直接打字提问，一句话说清遇到的事，比如“送件摔伤了算工伤吗”\n"
-    "• /menu 按类别找问题\n"
-    "• 回答下面有按钮：详细说明、有没有帮助、找真人\n"
-    "• 想算钱就说“算补偿”“算加班费”“算二倍工资”，随时发 /cancel 退出\n"
-    "• /human 找工作人员，/privacy 看我们存什么，/forget 删除你的数据\n\n"
-    "我说的是法律信息，不是法律意见。有危险打 110，受伤打 120，心理援助 12356。"
-)
-
-PRIVACY = (
-    "<b>我们存什么、为什么</b>\n"
-    "• 你发的文字和我的回复：为了接着聊，转人工时工作人员能看到来龙去脉。"
-    "手机号、身份证号存之前会打码。\n"
-    "• 计算器进行到哪一步：为了程序重启后你不用从头来。\n"
-    "• 你找真人的记录：为了有人跟进。\n"
-    "• 不存：图片、语音、你的名字和用户名。\n\n"
-    "这些只给帮你的工作人员看，不给你的老板或网点，不做广告。"
-    "如果你说的话让我们担心你有危险，我们会请心理支持的工作人员尽快联系你。\n\n"
-    "发 /forget 可以删除你的全部数据。"
-)
-
-FORGET_ASK = "确定要删除你在这里的全部数据吗？聊天记录、计算进度、求助记录都会删掉，不能恢复。"
-FORGET_YES = "确定删除"
-FORGET_NO = "不删了"
-FORGET_CASE_OPEN = (
-    "现在有工作人员在帮你处理，这时删除会把对话断掉。"
-    "请先发 /cancel 取消等待，或者等工作人员结束后再发 /forget。"
-)
-FORGET_DONE = "已经删除了。谢谢你用暖蜂助手，想再聊随时发 /start。"
-FORGET_NOTHING = "这里没有你的数据，不用删。"
-FORGET_KEPT = "好的，什么都没删。"
-
-HUMAN_ALREADY = (
-    "工作人员已经在跟进你的事了：想说的直接在这里发，我会转过去。"
-    "还在排队、不想等了，可以发 /cancel。"
-)
-CANCELLED = "好的，已经退出了。想问什么直接打字，或者发 /menu。"
-NOTHING_TO_CANCEL = "现在没有进行中的计算，不用退出。想问什么直接打字就行。"
-
-NEED_CONSENT_SUBSCRIBE = (
-    "订阅提醒要记下你选了哪些活动，所以先请你看一眼下面的说明，点“同意”后马上给你选。"
-)
-UNSUBSCRIBE_NOTHING = "你现在没有订阅任何提醒，不会收到推送。"
+# The courier texts are the core's, worded for Telegram (see `bot.core.texts`).
+_T = courier_texts(TELEGRAM)
+START = _T.start
+AGREE_BUTTON = AGREE
+DECLINE_BUTTON = DECLINE
+AGREED = _T.agreed
+AGREED_PENDING = _T.agreed_pending
+DECLINED = _T.declined
+NEED_CONSENT = _T.need_consent
+NEED_CONSENT_BUTTON = _T.need_consent_button
+HELP = _T.help
+PRIVACY = _T.privacy
+FORGET_ASK = _T.forget_ask
+FORGET_YES = FORGET_YES_LABEL
+FORGET_NO = FORGET_NO_LABEL
+FORGET_CASE_OPEN = _T.forget_case_open
+FORGET_DONE = _T.forget_done
+FORGET_NOTHING = _T.forget_nothing
+FORGET_KEPT = _T.forget_kept
+HUMAN_ALREADY = _T.human_already
+CANCELLED = _T.cancelled
+NOTHING_TO_CANCEL = _T.nothing_to_cancel
+NEED_CONSENT_SUBSCRIBE = _T.need_consent_subscribe
+UNSUBSCRIBE_NOTHING = _T.unsubscribe_nothing
 ADMIN_NO_OUTPUT = "（没有输出）"
+NON_TEXT = _T.non_text
+STALE_BUTTON = _T.stale_button
+UNKNOWN_COMMAND = _T.unknown_command
+TOO_FAST = _T.too_fast
+TOO_MANY = _T.too_many
+ERROR = _T.error
 
-MENU_TITLE = "想了解哪一类？点一下就行："
+MENU_TITLE = _T.menu_title
 MENU_BACK = "« 返回"
 MENU_GROUP = "<b>{title}</b>：点你想问的问题"
 
-NON_TEXT = {
-    "photo": (
-        "收到图片了。图片我看不懂，麻烦用文字说说遇到了什么事。"
-        "如果这是证据（工资条、聊天记录、受伤照片），请好好保存，转给工作人员时会用到。"
-    ),
-    "voice": "收到语音了。语音我还听不了，麻烦打字告诉我，几句话就行。",
-    "video": "收到视频了。视频我看不了，麻烦用文字说说遇到了什么事。如果是证据，请好好保存。",
-    "sticker": "收到表情啦 😊 有什么想问的，直接打字告诉我。",
-    "location": (
-        "收到位置了。我用不上定位，不过你可以告诉我在长治哪个区县，我好告诉你附近该去哪里。"
-        "如果有危险，请马上打 110。"
-    ),
-    "document": (
-        "收到文件了。文件我打不开，麻烦用文字说说要问什么。"
-        "如果是合同或证据，请好好保存，转给工作人员时会用到。"
-    ),
-    "other": "收到了。我现在只看得懂文字，麻烦打字告诉我遇到了什么事。",
-}
-
-STALE_BUTTON = "这个按钮已经失效了。可以直接打字问我，或者发 /menu 重新选。"
-UNKNOWN_COMMAND = "这个命令我不认识。发 /help 看看我能做什么，或者直接打字提问。"
-TOO_FAST = "你发得有点快，我一条一条看，稍等几秒就好。"
-TOO_MANY = (
-    "消息太多了，我先歇一下，一分钟后再发吧。有危险请马上打 110，受伤打 120，心理援助 12356。"
-)
-ERROR = (
-    "抱歉，我这边出了点问题，没处理好你刚才的消息。请过一会儿再发一次。"
-    "有急事：有危险打 110，受伤打 120，心理援助 12356，法律援助 12348。"
-)
 GROUP_ONLY_PRIVATE = "为了保护你的隐私，请点我的头像私聊我提问，群里我不回答具体问题。"
 GROUP_CRISIS = (
     "看到你的消息了，我很担心你。请马上打电话：心理援助热线 12356，青少年服务台 12355；"
