@@ -385,3 +385,23 @@ def test_the_period_ends_at_the_cutoff_exactly(engine: Engine) -> None:
         assert (counts.messages, counts.users_anonymized) == (1, 1)
     with uow() as session, pytest.raises(ValueError):
         purge(session, clock.now(), dt.timedelta(0))
+
+
+def test_a_waiting_case_keeps_its_lead_up_until_it_has_a_summary(engine: Engine) -> None:
+    """Intake builds the summary from the courier's last messages, however old they are."""
+    upgrade(engine)
+    uow = UnitOfWork(engine)
+    clock = FixedClock(T0)
+    with uow() as session:
+        user = _write(session, "w", T0, "answer")
+    clock.advance(days=200)
+    with uow() as session:
+        Messages(session).record(user, "in", "我想找个人聊聊", clock.now(), action="handoff")
+        case_id = open_case(session, user, reason="button", now=clock.now()).id
+    assert run_purge(uow, clock.now(), PERIOD).messages == 0
+    with uow() as session:
+        case = session.get(HandoffCase, case_id)
+        assert case is not None
+        case.summary = _summary(clock.now() - dt.timedelta(minutes=1))  # intake took the last
+    assert run_purge(uow, clock.now(), PERIOD).messages == 2  # the old question and answer
+    assert _texts(uow, user.id) == {PURGED_TEXT, "我想找个人聊聊"}
