@@ -405,3 +405,11 @@ def test_a_waiting_case_keeps_its_lead_up_until_it_has_a_summary(engine: Engine)
         case.summary = _summary(clock.now() - dt.timedelta(minutes=1))  # intake took the last
     assert run_purge(uow, clock.now(), PERIOD).messages == 2  # the old question and answer
     assert _texts(uow, user.id) == {PURGED_TEXT, "我想找个人聊聊"}
+
+
+def test_open_cases_are_those_of_handoff() -> None:
+    """storage may not import handoff, so it names the open states itself."""
+    from handoff.cases import OPEN_STATES
+    from storage import retention
+
+    assert retention.OPEN_STATES == OPEN_STATES
