@@ -89,9 +89,11 @@ class Settings(BaseSettings):
     unclaimed_minutes: float = Field(default=5.0, gt=0)
     urgent_unclaimed_minutes: float = Field(default=1.0, gt=0)
 
-    # Personal data is kept no longer than needed (issue 14): message texts and transcripts
-    # older than this are reduced to counts.
+    # Retention (issue 14; storage/retention.py): after this many days message texts, case
+    # summaries and close notes are cleared and per-message rows deleted; counts stay for
+    # reports. Purged daily at RETENTION_PURGE_TIME (local, HH:MM) and by `courier-aid data purge`.
     retention_days: int = Field(default=180, ge=1)
+    retention_purge_time: str = "03:30"
 
     timezone: str = "Asia/Shanghai"
     log_level: str = "INFO"
