@@ -18,6 +18,7 @@ from bot.core.intake import FloodGuard, InboundLog
 from bot.core.policy import Policy, Thresholds
 from bot.core.texts import TELEGRAM, TERMINAL, WECHAT, CourierTexts, Words, courier_texts
 from bot.core.understanding import Understanding
+from bot.retention_job import install_daily_purge
 from bot.settings import Settings
 from common.clock import Clock, SystemClock
 from common.replies import Choice, Reply
@@ -129,7 +130,7 @@ def build_core(
         events=events,
         flood=FloodGuard(),
     )
-    return Core(
+    core = Core(
         database_url=settings.database_url,
         services=services,
         accounts=accounts,
@@ -138,6 +139,10 @@ def build_core(
         conversation=conversation,
         reminders=Reminders(config=config, courier=events),
     )
+    core.scheduled.append(
+        lambda scheduler: install_daily_purge(scheduler, settings, services.uow, services.clock)
+    )
+    return core
 
 
 def _deadline_offer(topic: str) -> tuple[Choice, ...]:

@@ -7,9 +7,10 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from sqlalchemy import Engine
 
 from bot.core.accounts import Accounts
@@ -73,6 +74,8 @@ class Core:
     conversation: Conversation
     reminders: Reminders
     tick_seconds: float = TICK_SECONDS
+    # More daily jobs for the reminders' scheduler (the retention purge), added at start.
+    scheduled: list[Callable[[AsyncIOScheduler], object]] = field(default_factory=list)
     _ticker: asyncio.Task[None] | None = field(default=None, repr=False)
 
     async def start(self, channels: Sequence[Channel]) -> None:
@@ -89,6 +92,8 @@ class Core:
                 runtime, scheduler, sync_seconds=self.reminders.config.sync_seconds
             )
             await self.reminders.service.start()
+            for install in self.scheduled:
+                install(scheduler)
         if self._ticker is None:
             self._ticker = asyncio.create_task(self._tick_forever(), name="handoff-tick")
 
