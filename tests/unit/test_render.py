@@ -1,8 +1,11 @@
 from __future__ import annotations
 
+from decimal import Decimal
+
 import pytest
 from jinja2 import Environment, UndefinedError
 
+from knowledge.calculators import double_wages
 from knowledge.catalog import Catalog
 from knowledge.render import Renderer, make_environment
 from knowledge.schema import Entry
@@ -54,3 +57,9 @@ def test_every_kind_of_entry_renders(catalog: Catalog, topic: str) -> None:
     renderer = Renderer()
     assert renderer.detail(entry)
     assert renderer.smalltalk(entry)
+
+
+def test_calc_result_shows_the_time_limit_before_the_assumptions() -> None:
+    html = Renderer().calc_result("没签劳动合同的二倍工资", double_wages(Decimal(5000), 6))
+    assert "时间限制" in html and "一年" in html
+    assert html.index("时间限制") < html.index("我按这些情况算的")
