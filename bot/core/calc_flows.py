@@ -82,7 +82,7 @@ _YEAR_MONTH = re.compile(
     r"\s*(?:(?P<month>1[0-2]|0?[1-9]|十[一二]?|[一二三四五六七八九])\s*月?)?"
 )
 _DIGITS = str.maketrans("〇零一二三四五六七八九", "00123456789")
-_DONT_KNOW = re.compile(r"不知道|不清楚|不晓得|不了解|没查|查不到|不会查|跳过|算了吧|没有")
+_DONT_KNOW = re.compile(r"不知道|不清楚|不晓得|不了解|没查|查不到|不会查|跳过|没有")
 
 
 def parse_span(text: str) -> str | None:
