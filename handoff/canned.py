@@ -1,10 +1,12 @@
 """Canned replies staff can send with `/canned NAME`: short, warm, plain text (escaped on send).
 
 No legal statements here (those need a source, see DESIGN.md); `{alias}` becomes the sender's
-alias.
+alias. Phone numbers come from the hotline catalogue (knowledge/hotlines.yaml).
 """
 
 from __future__ import annotations
+
+from knowledge.hotlines import hotline, label
 
 CANNED: dict[str, str] = {
     "hello": "你好，我是{alias}。你说的情况我都看到了，别着急，我们一起想办法。",
@@ -14,8 +16,11 @@ CANNED: dict[str, str] = {
         "先把证据保存好：合同或协议、工资条或转账记录、排班和打卡截图、"
         "和站点负责人的聊天记录，都截图存下来，别删。"
     ),
-    "hotline": "如果需要当面帮助，可以打 12348 法律援助热线；心里难受可以打 12356 心理援助热线。",
-    "safe": "你的安全最要紧。如果有危险，请马上打 110；有人受伤打 120。我一直在这里。",
+    "hotline": f"如果需要当面帮助，可以打 {label('legal_aid')}；心里难受可以打 {label('psych')}。",
+    "safe": (
+        f"你的安全最要紧。如果有危险，请马上打 {hotline('police').number}；"
+        f"有人受伤打 {hotline('ambulance').number}。我一直在这里。"
+    ),
     "later": "今天先聊到这里。之后有新情况，随时在这里发消息，我们会接着帮你。",
     "thanks": "谢谢你愿意说出来，送件辛苦了，照顾好自己。",
 }

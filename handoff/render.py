@@ -13,12 +13,17 @@ from typing import Any
 from jinja2 import Environment
 
 from knowledge import render as knowledge_render
+from knowledge.hotlines import catalogue
 
 TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
 
 
 def make_environment(templates_dir: Path = TEMPLATES_DIR) -> Environment:
-    return knowledge_render.make_environment(templates_dir)
+    """The knowledge environment's settings for the handoff's templates, with the hotline
+    catalogue as the global `hotline` (set here too, so this module says where it comes from)."""
+    env = knowledge_render.make_environment(templates_dir)
+    env.globals["hotline"] = catalogue()
+    return env
 
 
 class HandoffText:

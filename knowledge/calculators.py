@@ -3,7 +3,8 @@ wage for no written contract, and overtime pay.
 
 Pure functions over `Decimal`; the amount is rounded to 0.01 yuan (ROUND_HALF_UP) once, at the end.
 Each rule rests on a [V] or [S] row of `knowledge-facts.md` (cited beside the code) and the statute
-text in `laws/`. The working (`lines`) and assumptions are plain Simplified Chinese for couriers.
+text in `laws/`. The working (`lines`), the time limit for claiming (`time_limits`, DR-07/DR-08)
+and the assumptions are plain Simplified Chinese for couriers.
 """
 
 from __future__ import annotations
@@ -11,7 +12,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, localcontext
 
+from knowledge.hotlines import hotline
+
 __all__ = [
+    "CAP_CHECK_WAGE",
     "Calculation",
     "double_wages",
     "economic_compensation",
@@ -32,10 +36,34 @@ REST_DAY_RATE = Decimal(2)
 HOLIDAY_RATE = Decimal(3)
 CAP_MULTIPLE = Decimal(3)  # LC-38
 CAP_YEARS = 12
+# Not a legal figure: the wage from which the flows ask for Changzhi's average wage, because the
+# 3x cap (LC-38) might apply. Changzhi's published average is not in the facts sheet, so the line
+# is set low on purpose (3x an average of 4000 yuan a month): nobody who might be capped goes
+# unasked, and above it a result without the average says plainly that nothing was capped.
+CAP_CHECK_WAGE = Decimal(12_000)
+MAX_PART_MONTH_DAYS = 30
 
 _LCL = "《中华人民共和国劳动合同法》"
 _REG = "《中华人民共和国劳动合同法实施条例》"
-_ASK_12333 = "可以打12333问人社部门"
+_ARBITRATION = "《中华人民共和国劳动争议调解仲裁法》第二十七条"
+# DR-07: one year from the day the worker knew or should have known of the infringement.
+_LIMIT_TERMINATION = (
+    "要申请劳动仲裁的，时效是一年：从知道或者应当知道权利被侵害那天起算"
+    "（比如被辞退、合同解除的那天），别拖。"
+)
+_LIMIT_DOUBLE_WAGES = (
+    "要申请劳动仲裁的，时效是一年：从知道或者应当知道权利被侵害那天起算。"
+    "二倍工资差额从哪天起算，各地掌握得不完全一样，越早申请越稳妥。"
+)
+# DR-08: wages owed while still employed are not bound by the year; after the job ends, one year.
+_LIMIT_WAGES = (
+    "加班费是工资的一部分：还在这家干的时候申请仲裁讨要，不受一年时效限制；"
+    "已经不干了的，要在离职那天起一年内申请仲裁。"
+)
+
+
+def _ask_hr() -> str:
+    return f"可以打{hotline('hr').number}问人社部门"
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,6 +74,7 @@ class Calculation:
     lines: tuple[str, ...]
     assumptions: tuple[str, ...]
     sources: tuple[str, ...]
+    time_limits: tuple[str, ...] = ()  # how long the courier has to claim it; shown up front
 
 
 # ---- helpers -------------------------------------------------------------------------------
@@ -157,8 +186,14 @@ def _service_lines(service_months: int) -> tuple[Decimal, list[str]]:
     return months, [head, why]
 
 
-def _base(wage: Decimal, service_months: int, local_average_wage: Decimal | None) -> _Base:
-    months, lines = _service_lines(service_months)
+def _base(
+    wage: Decimal,
+    service_months: int,
+    local_average_wage: Decimal | None,
+    lines_before: tuple[str, ...] = (),
+) -> _Base:
+    months, service = _service_lines(service_months)
+    lines = [*lines_before, *service]
     assumptions = [
         "按你说的月工资算。月工资应是离职前12个月的平均工资（含计时或计件工资、奖金、津贴、补贴）；"
         "干了不满12个月的，按实际干的月数平均。",
@@ -166,9 +201,14 @@ def _base(wage: Decimal, service_months: int, local_average_wage: Decimal | None
         "工作年限按你说的整月数算，从开始干活那天算起；零头的天数没有算进去。",
     ]
     if local_average_wage is None:
+        if wage >= CAP_CHECK_WAGE:
+            lines.append(
+                f"没有按封顶算：你的月工资{_yuan(wage)}比较高，如果高于长治市上年度职工月平均工资"
+                "的三倍，月工资只按三倍算、年限最多算12年，实际会比这里算的少。"
+            )
         assumptions.append(
             "没有核对高收入封顶：月工资高于长治市上年度职工月平均工资三倍的，月工资按三倍算，"
-            f"年限最多算12年。本地平均工资是多少，{_ASK_12333}。"
+            f"年限最多算12年。本地平均工资是多少，{_ask_hr()}。"
         )
         return _Base(wage, months, tuple(lines), tuple(assumptions))
 
@@ -198,20 +238,57 @@ def _base(wage: Decimal, service_months: int, local_average_wage: Decimal | None
 
 
 def _validated_base(
-    monthly_wage: Decimal, service_months: int, local_average_wage: Decimal | None
+    monthly_wage: Decimal,
+    service_months: int,
+    local_average_wage: Decimal | None,
+    lines_before: tuple[str, ...] = (),
 ) -> _Base:
     """Check the inputs N and 2N share, then work out the base they both multiply."""
     wage = _wage(monthly_wage)
     months = _months(service_months, "工作年限")
     average = None if local_average_wage is None else _wage(local_average_wage, "本地平均工资")
-    return _base(wage, months, average)
+    return _base(wage, months, average, lines_before)
+
+
+def _before_2008(before: int, service_months: int) -> tuple[str, ...]:
+    """The working for service before 2008-01-01 (art. 97 para. 3): left to the rules of then."""
+    if not before:
+        return ()
+    return (
+        f"你在2008年1月1日以前干的{_duration(before)}，按当时的规定给经济补偿"
+        "（劳动合同法第九十七条第三款），这里没有算进去；那一段能不能拿、怎么算，"
+        f"{_ask_hr()}，或者找法律援助。",
+        f"下面只算2008年1月1日以后的{_duration(service_months - before)}。",
+    )
 
 
 def economic_compensation(
-    monthly_wage: Decimal, service_months: int, *, local_average_wage: Decimal | None = None
+    monthly_wage: Decimal,
+    service_months: int,
+    *,
+    local_average_wage: Decimal | None = None,
+    months_before_2008: int = 0,
 ) -> Calculation:
-    """Economic compensation N under art. 47 (LC-37 to LC-39; caps only for high earners, LC-38)."""
-    base = _validated_base(monthly_wage, service_months, local_average_wage)
+    """Economic compensation N under art. 47 (LC-37 to LC-39; caps only for high earners, LC-38).
+
+    `months_before_2008`: the part of `service_months` before 2008-01-01. Art. 97 para. 3 counts
+    N's years from that day; the years before follow the rules of then, which are not computed.
+    """
+    service = _months(service_months, "工作年限")
+    before_months = _months(months_before_2008, "2008年以前的工作年限")
+    if before_months > service:
+        raise ValueError("2008年以前的年限比总的工作年限还长，请再核对一下。")
+    before = _before_2008(before_months, service)
+    after = service - before_months
+    if before and not after:
+        return Calculation(
+            amount=_round(Decimal(0)),
+            lines=(before[0], "你的工作年限都在2008年以前，这里没有能按劳动合同法算的部分。"),
+            assumptions=(),
+            sources=(f"{_LCL}第九十七条第三款", _ARBITRATION),
+            time_limits=(_LIMIT_TERMINATION,),
+        )
+    base = _validated_base(monthly_wage, after, local_average_wage, before)
     amount = _round(base.months * base.wage)
     return Calculation(
         amount=amount,
@@ -223,12 +300,17 @@ def economic_compensation(
             "假设你的情况依法应当给经济补偿，比如公司提出协商解除、公司裁员、"
             "合同到期公司不续签（公司按同等或更好条件续签而你不同意的除外）。",
             *base.assumptions,
+            "2008年1月1日以前就在这家干的：经济补偿的年限从2008年1月1日算起，"
+            "以前那段按当时的规定执行，不按这里的算法。",
         ),
         sources=(
             f"{_LCL}第四十六条",
             f"{_LCL}第四十七条",
+            f"{_LCL}第九十七条第三款",
             f"{_REG}第二十七条",
+            _ARBITRATION,
         ),
+        time_limits=(_LIMIT_TERMINATION,),
     )
 
 
@@ -253,7 +335,7 @@ def illegal_termination(
             "是不是违法，最后由仲裁委或法院认定。",
             "你也可以不要赔偿金，要求公司继续履行合同（回去上班）；"
             "你不要求或者合同已经没法继续履行的，才拿赔偿金。",
-            "赔偿金的年限从开始干活（用工）那天算起。",
+            "赔偿金的年限从开始干活（用工）那天算起，2008年以前开始干的也从那天算。",
             *base.assumptions,
         ),
         sources=(
@@ -262,7 +344,9 @@ def illegal_termination(
             f"{_LCL}第八十七条",
             f"{_REG}第二十五条",
             f"{_REG}第二十七条",
+            _ARBITRATION,
         ),
+        time_limits=(_LIMIT_TERMINATION,),
     )
 
 
@@ -271,26 +355,68 @@ def illegal_termination(
 MAX_DOUBLE_WAGE_MONTHS = 11
 
 
-def double_wages(monthly_wage: Decimal, months_without_contract: int) -> Calculation:
-    """The extra (second) wage owed for the months worked without a written contract.
+def _span(months: int, days: int) -> str:
+    if not days:
+        return _duration(months)
+    return f"{_duration(months)}{days}天" if months else f"{days}天"
 
-    `months_without_contract` counts whole months from the first day of work. The extra wage runs
-    from the day after the first full month to the day before the first anniversary (at most 11).
+
+def double_wages(
+    monthly_wage: Decimal, months_without_contract: int, *, extra_days: int = 0
+) -> Calculation:
+    """The extra (second) wage owed for the time worked without a written contract.
+
+    `months_without_contract` whole months and `extra_days` more days (0 to 30), from the first
+    day of work. The extra wage runs from the day after the first full month to the day before the
+    first anniversary (at most 11 months); a part month counts by the days worked (LC-09), at
+    the monthly wage / 21.75 a day (LC-20), never more than a month's wage.
     """
     wage = _wage(monthly_wage)
     months = _months(months_without_contract, "没签合同的时间")
-    owed = min(max(months - 1, 0), MAX_DOUBLE_WAGE_MONTHS)
-    amount = _round(wage * owed)
+    if isinstance(extra_days, bool) or not isinstance(extra_days, int):
+        raise TypeError(f"extra_days must be an int, got {type(extra_days).__name__}")
+    if not 0 <= extra_days <= MAX_PART_MONTH_DAYS:
+        raise ValueError("零头的天数要在0到30天之间，请按“几个月几天”再说一次。")
+    days = extra_days
+    if months >= MAX_DOUBLE_WAGE_MONTHS + 1:
+        owed_months, owed_days = MAX_DOUBLE_WAGE_MONTHS, 0
+    elif months >= 1:
+        owed_months, owed_days = months - 1, days
+    else:
+        owed_months, owed_days = 0, 0
+    with localcontext() as ctx:
+        ctx.prec = 60
+        part = min(wage * owed_days / PAY_DAYS_PER_MONTH, wage)
+        total = wage * owed_months + part
+    amount = _round(total)
     lines = [
-        f"没签书面劳动合同的时间：{_duration(months)}。",
+        f"没签书面劳动合同的时间：{_span(months, days)}。",
         "法律给公司一个月时间和你签书面合同，这个月不算；从干满一个月的第二天起算。",
     ]
     if months > MAX_DOUBLE_WAGE_MONTHS:
         lines.append("最多算到干满一年的前一天，也就是最多11个月。")
-    if owed:
-        lines.append(f"能多要的工资：{owed}个月 × {_yuan(wage)} = {_yuan(amount)}。")
+    if owed_days:
+        if owed_months:
+            whole = wage * owed_months
+            lines.append(f"整月：{owed_months}个月 × {_yuan(wage)} = {_yuan(whole)}。")
+        capped = "（零头最多算一个月工资）" if part == wage else ""
+        lines.append(
+            f"零头{owed_days}天，按干活的天数折算：{_yuan(wage)} ÷ 21.75天 × {owed_days}天 "
+            f"{_approx(part)} {_yuan(part)}{capped}。"
+        )
+        lines.append(f"能多要的工资：合计{_yuan(amount)}。")
+    elif owed_months:
+        lines.append(f"能多要的工资：{owed_months}个月 × {_yuan(wage)} = {_yuan(amount)}。")
+    elif months == 1:
+        lines.append(
+            "你刚好干满一个月：这一个月是法律给公司签合同的期限，还不用付二倍工资；"
+            "满一个月的第二天起还不签，才开始算。"
+        )
     else:
-        lines.append("还没有到要付二倍工资的时候：干满一个月以后还不签，才开始算。")
+        lines.append(
+            "你干了还不到一个月：公司还在法律给的一个月期限里，现在还不用付二倍工资。"
+            "干满一个月还不签，从第二天起开始算。"
+        )
     lines.append("平时的工资公司已经发了，所以能要的是多出来的那一份工资，不是两份都再要一遍。")
     if months >= 12:
         lines.append(
@@ -303,7 +429,8 @@ def double_wages(monthly_wage: Decimal, months_without_contract: int) -> Calcula
         assumptions=(
             "按你说的月工资算，假设每个月的工资都一样。",
             "假设从开始干活起一直没签书面劳动合同；中间补签了的，只算到补签的前一天。",
-            "按整月算；不满一个月的零头，按实际干活的天数折算。",
+            "不满一个月的零头按实际干活的天数折算，日工资 = 月工资 ÷ 21.75天；"
+            "你说的天数里有休息的日子，实际干活的天数少，钱也会少一些。",
             "公司能证明没签合同是因为不可抗力，或者是你自己故意不签、有重大过失的，"
             "就不用付二倍工资。",
         ),
@@ -314,7 +441,10 @@ def double_wages(monthly_wage: Decimal, months_without_contract: int) -> Calcula
             f"{_REG}第六条",
             f"{_REG}第七条",
             "《最高人民法院关于审理劳动争议案件适用法律问题的解释（二）》第六条、第七条",
+            "《关于职工全年月平均工作时间和工资折算问题的通知》（劳社部发〔2008〕3号）",
+            _ARBITRATION,
         ),
+        time_limits=(_LIMIT_DOUBLE_WAGES,),
     )
 
 
@@ -387,5 +517,7 @@ def overtime_pay(
             "《工资支付暂行规定》第十三条",
             "《关于职工全年月平均工作时间和工资折算问题的通知》（劳社部发〔2008〕3号）",
             "《国务院关于职工工作时间的规定》第三条",
+            f"{_ARBITRATION}第四款",
         ),
+        time_limits=(_LIMIT_WAGES,),
     )

@@ -12,6 +12,7 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
 from knowledge.calculators import Calculation
+from knowledge.hotlines import catalogue
 from knowledge.schema import Entry
 
 TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
@@ -19,8 +20,10 @@ TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
 
 def make_environment(templates_dir: Path = TEMPLATES_DIR, **options: Any) -> Environment:
     """The project's Jinja2 settings (autoescape, StrictUndefined, no reload) for one folder of
-    templates; the handoff and the reminders use it for theirs. `options`: e.g. trim_blocks."""
-    return Environment(
+    templates; the handoff and the reminders use it for theirs. `options`: e.g. trim_blocks.
+
+    Every template sees the hotline catalogue as `hotline` (`{{ hotline.psych.number }}`)."""
+    env = Environment(
         loader=FileSystemLoader(templates_dir),
         autoescape=select_autoescape(enabled_extensions=("html",), default=True),
         undefined=StrictUndefined,
@@ -28,6 +31,8 @@ def make_environment(templates_dir: Path = TEMPLATES_DIR, **options: Any) -> Env
         auto_reload=False,  # templates ship with the code; no stat() per render
         **options,
     )
+    env.globals["hotline"] = catalogue()
+    return env
 
 
 class Renderer:

@@ -76,6 +76,9 @@ class Entry(_Strict):
     facts: list[str] = Field(default_factory=list)
     unverified: list[str] = Field(default_factory=list)
     short: str = Field(min_length=10)
+    # The time limit a courier must not miss (arbitration, applying for work injury), shown on
+    # the first screen right under the short answer; the full list stays in `deadlines`.
+    time_limit: str = Field(default="", max_length=120)
     answer: str = ""
     steps: list[str] = Field(default_factory=list)
     evidence: list[str] = Field(default_factory=list)

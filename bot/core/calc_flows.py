@@ -1,22 +1,35 @@
 """Calculator conversations: ask for the missing inputs one at a time, then show the result.
 
 A flow's state is plain data (`FlowState`) that the dialogue stores between messages, so a
-calculation survives a restart. Parsing accepts what couriers type (三千五, 3.5k, 一年半).
+calculation survives a restart. Parsing accepts what couriers type (三千五, 3.5k, 一年半, 一个半月,
+两个月零十天, 45天). Some questions are asked only when they matter (`Slot.ask_if`): the start
+date when the service may reach back before 2008, the local average wage when the wage is high;
+a question not asked is stored as `SKIPPED`, so the state alone says what comes next.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
+from zoneinfo import ZoneInfo
 
-from common.numbers import parse_count, parse_money, parse_months
+from common.clock import SystemClock
+from common.numbers import chinese_to_number, parse_count, parse_money, parse_months
 from knowledge import calculators
-from knowledge.calculators import Calculation
+from knowledge.calculators import CAP_CHECK_WAGE, Calculation
 
-Parser = Callable[[str], Decimal | int | None]
+Parser = Callable[[str], Decimal | int | str | None]
+AskIf = Callable[[dict[str, Any], dt.date], bool]
+
+SKIPPED = "-"  # a question that did not apply
+UNKNOWN = "?"  # the courier does not know (the local average wage)
+BEIJING = ZoneInfo("Asia/Shanghai")
+LAW_2008 = dt.date(2008, 1, 1)  # 劳动合同法 in force; art. 97 para. 3
+DAYS_PER_MONTH = 30  # only to read "45天" as 1个月15天
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,6 +39,7 @@ class Slot:
     hint: str
     parse: Parser
     quick: tuple[str, ...] = ()  # common answers offered as buttons; typing works the same
+    ask_if: AskIf | None = None  # None: always asked
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,23 +73,137 @@ def _dec(value: Any) -> Decimal:
     return Decimal(str(value))
 
 
+# ---- parsers for the questions only some flows ask -------------------------------------------
+
+_HALF_MONTH = re.compile(r"半个月|个半月")
+_DAYS = re.compile(r"[零又]?(?P<n>\d+|[一二两三四五六七八九十百]+)个?[天日]")
+_YEAR_MONTH = re.compile(
+    r"(?P<year>(?:19|20)\d{2}|[一二][〇零九][〇零一二三四五六七八九]{2})\s*(?:年|\.|-|/)?"
+    r"\s*(?:(?P<month>1[0-2]|0?[1-9]|十[一二]?|[一二三四五六七八九])\s*月?)?"
+)
+_DIGITS = str.maketrans("〇零一二三四五六七八九", "00123456789")
+_DONT_KNOW = re.compile(r"不知道|不清楚|不晓得|不了解|没查|查不到|不会查|跳过|没有")
+
+
+def parse_span(text: str) -> str | None:
+    """Months and days as 'M+D': 一个半月 -> '1+15', 两个月零十天 -> '2+10', 45天 -> '1+15',
+    8个月 -> '8+0'."""
+    squeezed = re.sub(r"\s+", "", text)
+    found = list(_DAYS.finditer(squeezed))
+    if len(found) > 1:
+        return None  # two day counts: not one span
+    days = 0
+    if found:
+        number = chinese_to_number(found[0]["n"])
+        if number is None or number != number.to_integral_value():
+            return None
+        days = int(number)
+        squeezed = squeezed[: found[0].start()] + squeezed[found[0].end() :]
+    months = parse_months(squeezed)
+    half = _HALF_MONTH.search(squeezed) is not None
+    if months is None and not found and not half:
+        return None
+    extra, rest = divmod(days + (15 if half else 0), DAYS_PER_MONTH)
+    return f"{(months or 0) + extra}+{rest}"
+
+
+def _span(value: Any) -> tuple[int, int]:
+    """A stored span; a bare month count (states saved before days were accepted) has no days."""
+    months, _, days = str(value).partition("+")
+    return int(months), int(days or 0)
+
+
+def parse_start(text: str) -> str | None:
+    """The month work began: 2005年3月 -> '2005-03', 二〇〇六年十月, 2005.3. 2010年 alone gives
+    '2010-01' (after 2008 the month does not matter); a year before 2008 needs its month."""
+    match = _YEAR_MONTH.search(re.sub(r"\s+", "", text))
+    if match is None:
+        return None
+    year = int(match["year"].translate(_DIGITS))
+    month_text = match["month"]
+    if month_text is None:
+        return f"{year:04d}-01" if year >= LAW_2008.year else None
+    month = int(month_text) if month_text.isdigit() else int(chinese_to_number(month_text) or 0)
+    if not 1 <= month <= 12 or year < 1950:
+        return None
+    return f"{year:04d}-{month:02d}"
+
+
+def parse_average(text: str) -> str | None:
+    """Changzhi's average monthly wage, or UNKNOWN when the courier does not know it."""
+    if _DONT_KNOW.search(text):
+        return UNKNOWN
+    money = parse_money(text)
+    return None if money is None else str(money)
+
+
+def _months_since_2008(today: dt.date) -> int:
+    return (today.year - LAW_2008.year) * 12 + today.month - LAW_2008.month
+
+
+def _may_start_before_2008(values: dict[str, Any], today: dt.date) -> bool:
+    """Ask for the start when the service, ending today, could have begun before 2008."""
+    return int(values["service_months"]) >= _months_since_2008(today) - 1
+
+
+def _wage_is_high(values: dict[str, Any], today: dt.date) -> bool:
+    return _dec(values["monthly_wage"]) >= CAP_CHECK_WAGE
+
+
+def _months_before_2008(values: dict[str, Any]) -> int:
+    start = values.get("start_month")
+    if start in (None, SKIPPED):
+        return 0
+    year, month = (int(part) for part in str(start).split("-"))
+    before = (LAW_2008.year - year) * 12 + LAW_2008.month - month
+    return min(max(before, 0), int(values["service_months"]))
+
+
+def _average(values: dict[str, Any]) -> Decimal | None:
+    average = values.get("local_average_wage")
+    return None if average in (None, SKIPPED, UNKNOWN) else _dec(average)
+
+
+_START = Slot(
+    "start_month",
+    "你干的时间比较长，可能是2008年以前就开始干了；2008年以前的那段，经济补偿按当时的规定算。"
+    "你是哪年哪月开始在这家干的？（比如：2005年3月）",
+    "没看出年月。请这样写：2005年3月。记不清就写大概的年月。",
+    parse_start,
+    ask_if=_may_start_before_2008,
+)
+_AVERAGE = Slot(
+    "local_average_wage",
+    "你的工资比较高，补偿可能要封顶：月工资高于长治市上年度职工月平均工资三倍的，只按三倍算，"
+    "年限最多算12年。你知道长治市公布的上年度职工月平均工资是多少吗？知道就发数字；"
+    "不知道就发“不知道”，我先不封顶算，结果里会写明。",
+    "请发一个数，比如 7000；不知道就发“不知道”。",
+    parse_average,
+    ("不知道",),
+    ask_if=_wage_is_high,
+)
+
+
 FLOWS: dict[str, Flow] = {
     flow.id: flow
     for flow in (
         Flow(
             "compensation",
             "经济补偿（N）",
-            (_WAGE, _SERVICE),
+            (_WAGE, _SERVICE, _START, _AVERAGE),
             lambda s: calculators.economic_compensation(
-                _dec(s["monthly_wage"]), int(s["service_months"])
+                _dec(s["monthly_wage"]),
+                int(s["service_months"]),
+                local_average_wage=_average(s),
+                months_before_2008=_months_before_2008(s),
             ),
         ),
         Flow(
             "illegal_termination",
             "违法解除赔偿金（2N）",
-            (_WAGE, _SERVICE),
+            (_WAGE, _SERVICE, _AVERAGE),  # 2N counts from the first day of work, 2008 or not
             lambda s: calculators.illegal_termination(
-                _dec(s["monthly_wage"]), int(s["service_months"])
+                _dec(s["monthly_wage"]), int(s["service_months"]), local_average_wage=_average(s)
             ),
         ),
         Flow(
@@ -85,14 +213,17 @@ FLOWS: dict[str, Flow] = {
                 _WAGE,
                 Slot(
                     "months_without_contract",
-                    "从上班第一天算起，你没签书面劳动合同干了几个月？（比如：8个月）",
-                    "没看出时长。请这样写：8个月、一年。",
-                    parse_months,
+                    "从上班第一天算起，你没签书面劳动合同干了多久？"
+                    "（比如：8个月、一个半月、两个月零十天）",
+                    "没看出时长。请这样写：8个月、一个半月、两个月零十天、一年。",
+                    parse_span,
                     ("3个月", "6个月", "一年"),
                 ),
             ),
             lambda s: calculators.double_wages(
-                _dec(s["monthly_wage"]), int(s["months_without_contract"])
+                _dec(s["monthly_wage"]),
+                _span(s["months_without_contract"])[0],
+                extra_days=_span(s["months_without_contract"])[1],
             ),
         ),
         Flow(
@@ -162,9 +293,7 @@ class Step:
 def start(flow_id: str) -> Step:
     flow = FLOWS[flow_id]
     state = FlowState(flow=flow_id)
-    intro = (
-        f"好的，我们来算{flow.title}。随时发“取消”或 /cancel 可以退出。\n\n{flow.slots[0].prompt}"
-    )
+    intro = f"好的，我们来算{flow.title}。随时发“取消”可以退出。\n\n{flow.slots[0].prompt}"
     return Step(prompt=intro, state=state, flow=flow)
 
 
@@ -177,8 +306,24 @@ def current_slot(state: FlowState) -> Slot | None:
     return _next_slot(FLOWS[state.flow], state)
 
 
-def advance(state: FlowState, text: str) -> Step:
-    """Take one answer. Unparseable twice, or clearly another question: leave the flow."""
+def _beijing_today() -> dt.date:
+    return SystemClock().now().astimezone(BEIJING).date()
+
+
+def _skip_unneeded(flow: Flow, state: FlowState, today: dt.date) -> Slot | None:
+    """The next question that applies; those that do not are stored as SKIPPED."""
+    while (slot := _next_slot(flow, state)) is not None:
+        if slot.ask_if is None or slot.ask_if(state.values, today):
+            return slot
+        state.values[slot.name] = SKIPPED
+    return None
+
+
+def advance(state: FlowState, text: str, *, today: dt.date | None = None) -> Step:
+    """Take one answer. Unparseable twice, or clearly another question: leave the flow.
+
+    `today` (Beijing date; the system clock's when None) decides whether the service may reach
+    back before 2008."""
     flow = FLOWS[state.flow]
     if text.strip() in CANCEL_WORDS:
         return Step(prompt="好的，不算了。有别的问题直接问我。", state=None, flow=flow)
@@ -195,7 +340,7 @@ def advance(state: FlowState, text: str) -> Step:
         return Step(prompt=slot.hint, state=state, flow=flow)
     state.values[slot.name] = str(value)
     state.misses = 0
-    following = _next_slot(flow, state)
+    following = _skip_unneeded(flow, state, today or _beijing_today())
     if following is not None:
         return Step(prompt=following.prompt, state=state, flow=flow)
     try:

@@ -319,3 +319,120 @@ def test_result_is_frozen() -> None:
     result = double_wages(D(5000), 3)
     with pytest.raises(AttributeError):
         result.amount = D(0)  # type: ignore[misc]
+
+
+# ---- part months, 2008, the cap when the average is unknown, time limits (issue 14) ----------
+
+
+@pytest.mark.parametrize(
+    ("months", "days", "expected"),
+    [
+        (1, 15, "3448.28"),  # 一个半月: 15 days owed, 5000 / 21.75 x 15 = 3448.2758...
+        (2, 10, "7298.85"),  # 1 month + 10 days: 5000 + 2298.8505...
+        (0, 20, "0.00"),  # under a month: still the grace month
+        (1, 0, "0.00"),  # exactly a month: nothing yet
+        (3, 0, "10000.00"),  # whole months as before
+        (11, 20, "54597.70"),  # 10 months + 20 days = 50000 + 4597.7011...
+        (11, 30, "55000.00"),  # 10 months + a part month capped at one month's wage
+        (12, 15, "55000.00"),  # past a year: 11 months, days no longer count
+    ],
+)
+def test_double_wages_pro_rates_the_part_month(months: int, days: int, expected: str) -> None:
+    assert double_wages(D(5000), months, extra_days=days).amount == D(expected)
+
+
+def test_a_month_and_a_half_is_owed_and_never_told_it_is_too_early() -> None:
+    result = double_wages(D(5000), 1, extra_days=15)
+    assert result.lines[0] == "没签书面劳动合同的时间：1个月15天。"
+    assert any("零头15天" in line and "÷ 21.75天 × 15天" in line for line in result.lines)
+    assert "能多要的工资：合计3448.28元。" in result.lines
+    assert not any("还没有到" in line or "还不用付" in line for line in result.lines)
+
+
+@pytest.mark.parametrize(("months", "days", "said"), [(0, 20, "不到一个月"), (1, 0, "刚好干满")])
+def test_double_wages_says_nothing_is_owed_only_within_the_first_month(
+    months: int, days: int, said: str
+) -> None:
+    result = double_wages(D(5000), months, extra_days=days)
+    assert result.amount == 0
+    assert any(said in line and "还不用付" in line for line in result.lines)
+    assert not any("还没有到" in line for line in result.lines)
+
+
+def test_a_capped_part_month_says_so() -> None:
+    result = double_wages(D(5000), 11, extra_days=30)
+    assert any("零头最多算一个月工资" in line for line in result.lines)
+
+
+@pytest.mark.parametrize("days", [-1, 31])
+def test_part_month_days_out_of_range(days: int) -> None:
+    with pytest.raises(ValueError, match="0到30天"):
+        double_wages(D(5000), 2, extra_days=days)
+
+
+def test_part_month_days_must_be_whole() -> None:
+    with pytest.raises(TypeError):
+        double_wages(D(5000), 2, extra_days=D("1.5"))  # type: ignore[arg-type]
+
+
+def test_years_before_2008_are_left_to_the_rules_of_then() -> None:
+    # 20 years, 5 of them before 2008: only the 15 years since count under art. 47
+    result = economic_compensation(D(5000), 240, months_before_2008=60)
+    assert result.amount == D("75000.00")
+    assert any(
+        "2008年1月1日以前干的5年" in line and "第九十七条第三款" in line for line in result.lines
+    )
+    assert "下面只算2008年1月1日以后的15年。" in result.lines
+    assert "工作年限：15年，按15个月工资算。" in result.lines
+    assert f"{LCL}第九十七条第三款" in result.sources
+
+
+def test_all_service_before_2008() -> None:
+    result = economic_compensation(D(5000), 60, months_before_2008=60)
+    assert result.amount == D("0.00")
+    assert any("都在2008年以前" in line for line in result.lines)
+
+
+def test_more_months_before_2008_than_in_all_is_refused() -> None:
+    with pytest.raises(ValueError, match="2008"):
+        economic_compensation(D(5000), 12, months_before_2008=13)
+
+
+def test_without_a_pre_2008_part_the_rule_is_still_named() -> None:
+    result = economic_compensation(D(5000), 24)
+    assert any("2008年1月1日以前" in a for a in result.assumptions)
+    assert not any("2008" in line for line in result.lines)
+
+
+def test_illegal_termination_counts_from_the_first_day_even_before_2008() -> None:
+    result = illegal_termination(D(5000), 240)
+    assert result.amount == D("200000.00")  # 2 x 20 x 5000: 实施条例 第二十五条
+    assert any("用工" in a and "2008年以前" in a for a in result.assumptions)
+
+
+@pytest.mark.parametrize("calculate", [economic_compensation, illegal_termination])
+def test_a_high_wage_without_the_average_says_the_cap_is_not_applied(
+    calculate: Callable[..., Calculation],
+) -> None:
+    high = calculate(D(12000), 24)
+    assert any("没有按封顶算" in line and "实际会比这里算的少" in line for line in high.lines)
+    ordinary = calculate(D(11999), 24)
+    assert not any("没有按封顶算" in line for line in ordinary.lines)
+    checked = calculate(D(12000), 24, local_average_wage=D(7000))
+    assert not any("没有按封顶算" in line for line in checked.lines)
+
+
+@pytest.mark.parametrize(
+    ("result", "words"),
+    [
+        (economic_compensation(D(5000), 24), ("一年", "仲裁")),
+        (illegal_termination(D(5000), 24), ("一年", "仲裁")),
+        (double_wages(D(5000), 6), ("一年", "仲裁")),
+        (overtime_pay(D(5000), rest_days=D(1)), ("不受一年时效限制", "离职那天起一年内")),
+    ],
+    ids=["N", "2N", "double", "overtime"],
+)
+def test_every_result_gives_the_time_limit(result: Calculation, words: tuple[str, ...]) -> None:
+    assert result.time_limits
+    assert all(word in "".join(result.time_limits) for word in words)
+    assert any("《中华人民共和国劳动争议调解仲裁法》第二十七条" in s for s in result.sources)

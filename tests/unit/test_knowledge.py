@@ -3,6 +3,7 @@ error messages (they must name the file and the field)."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -125,3 +126,27 @@ def test_folded_yaml_lines_do_not_leave_spaces_inside_chinese(tmp_path: Path) ->
     entry = load_entries(_write(tmp_path, "fold.yaml", raw))["wages.arrears"]
     assert entry.short == "工资要按时发。被拖欠了可以投诉，拨打 12333 问。"
     assert entry.steps == ["先存证据，再投诉"]
+
+
+# Every channel (WeChat too) understands the plain words 活动, 订阅, 退订, 转人工, 删除我的数据;
+# only Telegram knows slash commands.
+_CHANNEL_BOUND = re.compile(r"telegram|(?<![\w/:.])/[a-z]+\b", re.IGNORECASE)
+
+
+def test_no_entry_names_telegram_or_a_slash_command() -> None:
+    for entry in load_entries().values():
+        fields = entry.model_dump(exclude={"examples", "sources"})
+        text = yaml.safe_dump(fields, allow_unicode=True)
+        found = _CHANNEL_BOUND.search(text)
+        assert found is None, f"{entry.topic}: {found.group()!r}; use the plain words instead"
+
+
+def test_no_courier_template_names_telegram_or_a_slash_command() -> None:
+    courier_templates = [
+        *sorted((ROOT / "knowledge" / "templates").glob("*.html")),
+        ROOT / "handoff" / "templates" / "courier.html",
+    ]
+    for path in courier_templates:
+        text = re.sub(r"</?\w+[^>]*>", "", path.read_text(encoding="utf-8"))  # no HTML tags
+        found = _CHANNEL_BOUND.search(text)
+        assert found is None, f"{path.name}: {found.group()!r}"
