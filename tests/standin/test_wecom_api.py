@@ -26,6 +26,7 @@ from Crypto.Cipher import AES
 from wechatpy.exceptions import InvalidSignatureException
 from wechatpy.work.crypto import WeChatCrypto
 
+from tests.standin import wecom_api
 from tests.standin.wecom_api import (
     ENDED,
     NEW,
@@ -64,6 +65,53 @@ def decrypt_documented(encrypt: str, aes_key: str) -> tuple[str, str]:
 def signature_documented(token: str, timestamp: str, nonce: str, encrypt: str) -> str:
     """msg_signature = SHA-1 of the four strings sorted and joined."""
     return hashlib.sha1("".join(sorted([token, timestamp, nonce, encrypt])).encode()).hexdigest()
+
+
+# The example of WeCom's 加解密方案 page: its configuration, a callback and a URL check.
+DOC_CORP, DOC_TOKEN = "wx5823bf96d3bd56c7", "QDG6eK"
+DOC_KEY = "jWmYm7qr5nMoAUwZRjGtBxmz3KA1tkAj3ykkR6q2B2C"
+DOC_ENCRYPT = (
+    "RypEvHKD8QQKFhvQ6QleEB4J58tiPdvo+rtK1I9qca6aM/wvqnLSV5zEPeusUiX5L5X/0lWfrf0QADHHhGd3QczcdC"
+    "Upj911L3vg3W/sYYvuJTs3TUUkSUXxaccAS0qhxchrRYt66wiSpGLYL42aM6A8dTT+6k4aSknmPj48kzJs8qLjvd4X"
+    "gpue06DOdnLxAUHzM6+kDZ+HMZfJYuR+LtwGc2hgf5gsijff0ekUNXZiqATP7PF5mZxZ3Izoun1s4zG4LUMnvw2r+K"
+    "qCKIw+3IQH03v+BCA9nMELNqbSf6tiWSrXJB3LAVGUcallcrw8V2t9EL4EhzJWrQUax5wLVMNS0+rUPA3k22Ncx4XX"
+    "ZS9o0MBH27Bo6BpNelZpS+/uh9KsNlY6bHCmJU9p8g7m3fVKn28H3KDYA5Pl/T8Z1ptDAVe0lXdQ2YoyyH2uyPIGHB"
+    "ZZIs2pDBS8R07+qN+E7Q=="
+)
+DOC_SIGNED = ("477715d11cdb4164915debcba66cb864d751f3e6", "1409659813", "1372623149")
+DOC_ECHOSTR = (
+    "P9nAzCzyDtyTWESHep1vC5X9xho/qYX3Zpb4yKa9SKld1DsH3Iyt3tP3zNdtp+4RPcs8TgAE7OaBO+FZXvnaqQ=="
+)
+DOC_ECHO_SIGNED = ("5c45ff5e21c57e6ad56bac8758b79b1d9ac89fd3", "1409659589", "263014780")
+
+
+def test_documented_example_decrypts_and_the_standin_reproduces_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    signature, timestamp, nonce = DOC_SIGNED
+    assert signature_documented(DOC_TOKEN, timestamp, nonce, DOC_ENCRYPT) == signature
+    plain, receive_id = decrypt_documented(DOC_ENCRYPT, DOC_KEY)
+    assert receive_id == DOC_CORP
+    assert "<Content><![CDATA[hello]]></Content>" in plain
+    body = f"<xml><ToUserName>{DOC_CORP}</ToUserName><Encrypt>{DOC_ENCRYPT}</Encrypt></xml>"
+    assert WeChatCrypto(DOC_TOKEN, DOC_KEY, DOC_CORP).decrypt_message(body, *DOC_SIGNED) == plain
+    echo_signature, echo_timestamp, echo_nonce = DOC_ECHO_SIGNED
+    assert (
+        signature_documented(DOC_TOKEN, echo_timestamp, echo_nonce, DOC_ECHOSTR) == echo_signature
+    )
+    assert decrypt_documented(DOC_ECHOSTR, DOC_KEY) == ("1616140317555161061", DOC_CORP)
+
+    # Given the example's random 16 bytes, the stand-in's encryption is the example's, byte
+    # for byte, signature included.
+    key = base64.b64decode(DOC_KEY + "=")
+    random16 = AES.new(key, AES.MODE_CBC, iv=key[:16]).decrypt(base64.b64decode(DOC_ENCRYPT))[:16]
+    monkeypatch.setattr(
+        "wechatpy.crypto.base.BasePrpCrypto.get_random_string", lambda self: random16.decode()
+    )
+    assert wecom_api.encrypt(plain, DOC_TOKEN, DOC_KEY, DOC_CORP, timestamp, nonce) == (
+        DOC_ENCRYPT,
+        signature,
+    )
 
 
 @dataclass
@@ -226,7 +274,7 @@ async def test_callback_is_encrypted_as_wecom_does(api: WeComStandin, receiver: 
 
 async def test_url_verification(api: WeComStandin, receiver: Receiver) -> None:
     assert await api.verify_url()
-    assert len(receiver.echoes) == 1 and re.fullmatch(r"[A-Za-z0-9]{20}", receiver.echoes[0])
+    assert len(receiver.echoes) == 1 and re.fullmatch(r"\d{19}", receiver.echoes[0])
 
 
 async def test_sync_msg_pages_with_a_cursor_and_checks_the_token(

@@ -53,9 +53,8 @@ from typing import Any
 
 import aiohttp
 from aiohttp import web
-from wechatpy.crypto.base import BasePrpCrypto
 from wechatpy.utils import WeChatSigner
-from wechatpy.work.crypto import WeChatCrypto
+from wechatpy.work.crypto import PrpCrypto
 
 JSON = dict[str, Any]
 
@@ -326,6 +325,16 @@ def sign(token: str, timestamp: str, nonce: str, encrypt: str) -> str:
     signer = WeChatSigner()
     signer.add_data(token, timestamp, nonce, encrypt)
     return str(signer.signature)
+
+
+def encrypt(
+    plain: str, token: str, encoding_aes_key: str, receive_id: str, timestamp: str, nonce: str
+) -> tuple[str, str]:
+    """(Encrypt, msg_signature) for `plain`, by wechatpy's WeCom crypto: AES-256-CBC with the
+    key Base64_Decode(EncodingAESKey + "="), of random(16) + msg_len + msg + receiveid."""
+    key = base64.b64decode(encoding_aes_key + "=")
+    encrypted = PrpCrypto(key).encrypt(plain, receive_id).decode()
+    return encrypted, sign(token, timestamp, nonce, encrypted)
 
 
 class WeComStandin:
@@ -627,12 +636,11 @@ class WeComStandin:
         """WeCom's check when the callback URL is saved: a GET with an encrypted echostr; the
         bot must answer the decrypted echostr. True if it did."""
         url, token, aes_key, receive_id = self._require_callback()
-        echo = _random(_ALNUM, 20)
-        prp = BasePrpCrypto(base64.b64decode(aes_key + "="))
-        encrypted = prp._encrypt(echo, receive_id).decode()
+        echo = _random(string.digits, 19)
         timestamp, nonce = str(int(self.now())), _random(string.digits, 10)
+        encrypted, signature = encrypt(echo, token, aes_key, receive_id, timestamp, nonce)
         params = {
-            "msg_signature": sign(token, timestamp, nonce, encrypted),
+            "msg_signature": signature,
             "timestamp": timestamp,
             "nonce": nonce,
             "echostr": encrypted,
@@ -1074,12 +1082,10 @@ class WeComStandin:
             f"<OpenKfId>{_cdata(open_kfid)}</OpenKfId></xml>"
         )
         nonce = _random(string.digits, 10)
-        reply = WeChatCrypto(token, aes_key, receive_id).encrypt_message(plain, nonce, timestamp)
-        encrypt = _xml_field(reply, "Encrypt")
-        signature = _xml_field(reply, "MsgSignature")
+        encrypted, signature = encrypt(plain, token, aes_key, receive_id, timestamp, nonce)
         body = (
             f"<xml><ToUserName>{_cdata(self.corp_id)}</ToUserName>"
-            f"<Encrypt>{_cdata(encrypt)}</Encrypt><AgentID>{_cdata('')}</AgentID></xml>"
+            f"<Encrypt>{_cdata(encrypted)}</Encrypt><AgentID>{_cdata('')}</AgentID></xml>"
         )
         query = {"msg_signature": signature, "timestamp": timestamp, "nonce": nonce}
         return sync_token, body, query
@@ -1250,13 +1256,6 @@ def _decode_cursor(cursor: str) -> int:
         return int(position)
     except ValueError:
         raise _bad("invalid cursor") from None
-
-
-def _xml_field(xml: str, name: str) -> str:
-    found = re.search(rf"<{name}>(?:<!\[CDATA\[)?(.*?)(?:\]\]>)?</{name}>", xml, re.S)
-    if found is None:
-        raise ValueError(f"no {name} in {xml!r}")
-    return found.group(1)
 
 
 async def _serve(args: argparse.Namespace) -> None:
