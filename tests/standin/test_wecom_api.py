@@ -432,6 +432,10 @@ async def test_welcome_code_once_within_20_seconds(
     assert used["errcode"] == ErrCode.INVALID_MSG_TOKEN
     [sent] = api.sent_to(COURIER)
     assert (sent.via, sent.text, sent.code) == ("send_msg_on_event", "欢迎使用暖蜂助手", code)
+    # The welcome does not count against send_msg's 5 after the courier writes.
+    api.send_text(COURIER, "你好")
+    answers = [await call(http, token, "kf/send_msg", **text(str(i))) for i in range(6)]
+    assert [a["errcode"] for a in answers] == [0, 0, 0, 0, 0, ErrCode.SEND_COUNT_LIMIT]
 
     # Within 48 h of a welcome, entering again gives no welcome_code.
     api.enter_session(COURIER)
@@ -448,7 +452,8 @@ async def test_welcome_code_once_within_20_seconds(
     image = {"code": late_code, "msgtype": "image", "image": {"media_id": "m"}}
     assert (await call(http, token, "kf/send_msg_on_event", **image))["errcode"] == 40008
     # Entering and a welcome start no session: send_msg waits for the courier to write.
-    assert (await call(http, token, "kf/send_msg", **text("在吗")))["errcode"] == 95018
+    waiting = await call(http, token, "kf/send_msg", **text("在吗", "wmCourierXiaoZhao"))
+    assert waiting["errcode"] == 95018
 
 
 async def test_session_states_transitions_and_msg_codes(
@@ -469,6 +474,10 @@ async def test_session_states_transitions_and_msg_codes(
     # No send_msg while queued; the msg_code still works, once.
     assert (await call(http, token, "kf/send_msg", **text("x")))["errcode"] == 95018
     reply = {"code": queued["msg_code"], "msgtype": "text", "text": {"content": "已为您转人工"}}
+    as_menu = {"code": queued["msg_code"], "msgtype": "msgmenu", "msgmenu": {"list": []}}
+    assert (await call(http, token, "kf/send_msg_on_event", **as_menu))["errcode"] == 40008
+    api.advance(47 * 3600)  # a queue code lasts 48 hours (the access token does not)
+    token = await token_of(http)
     assert (await call(http, token, "kf/send_msg_on_event", **reply))["errcode"] == 0
     assert (await call(http, token, "kf/send_msg_on_event", **reply))["errcode"] == 95007
 
@@ -495,6 +504,9 @@ async def test_session_states_transitions_and_msg_codes(
     assert (await call(http, token, "kf/send_msg", **text("x")))["errcode"] == 95018
     bye = {"code": event["msg_code"], "msgtype": "text", "text": {"content": "感谢使用"}}
     assert (await call(http, token, "kf/send_msg_on_event", **bye))["errcode"] == 0
+    # The code of state 3 is good only while the session is in state 3.
+    stale = {"code": taken["msg_code"], "msgtype": "text", "text": {"content": "x"}}
+    assert (await call(http, token, "kf/send_msg_on_event", **stale))["errcode"] == 95018
     ended = await call(http, token, "kf/service_state/trans", **kf, service_state=QUEUED)
     assert ended["errcode"] == 95016
 
@@ -508,6 +520,15 @@ async def test_session_states_transitions_and_msg_codes(
     assert taken_event["new_servicer_userid"] == "volunteer_wang"
     assert api.service_state(COURIER) == (SERVICER, "volunteer_wang")
     assert [s.text for s in api.sent_to(COURIER)] == ["稍等", "已为您转人工", "感谢使用"]
+
+    # A servicer writing into an ended session takes it up again (change_type 4).
+    api.end_session(COURIER)
+    api.servicer_send("volunteer_li", COURIER, "我再跟进一下")
+    message, reentry = api.messages()[-2:]
+    assert message["origin"] == 5 and message["servicer_userid"] == "volunteer_li"
+    assert reentry["event"]["change_type"] == 4 and "msg_code" not in reentry["event"]
+    assert reentry["event"]["new_servicer_userid"] == "volunteer_li"
+    assert api.service_state(COURIER) == (SERVICER, "volunteer_li")
 
 
 async def test_callback_retries_when_the_receiver_is_slow_or_fails(

@@ -64,11 +64,16 @@ WINDOW_SECONDS = 48 * HOUR
 SEND_LIMIT = 5
 #: The Token of a kf_msg_or_event callback is good for kf/sync_msg this long.
 SYNC_TOKEN_TTL = 600.0
-#: A welcome_code works this long after its enter_session event, once.
-WELCOME_CODE_TTL = 20.0
-#: A msg_code (from service_state/trans or a session_status_change event) works once, and
-#: (an assumption: the docs give 20 s only for welcome codes) this long.
-MSG_CODE_TTL = 60.0
+#: kf/send_msg_on_event codes (documented): each sends one message, within its lifetime, of the
+#: types given, and (but for the welcome) only while the session is still in the state that
+#: gave the code. Key: the state the code came with (None: enter_session's welcome_code).
+CODE_RULES: dict[int | None, tuple[float, frozenset[str]]] = {
+    None: (20.0, frozenset({"text", "msgmenu"})),  # welcome
+    2: (48 * 3600.0, frozenset({"text"})),  # queued: e.g. "please wait"
+    3: (48 * 3600.0, frozenset({"text"})),  # taken by a servicer: e.g. "out of hours"
+    4: (20.0, frozenset({"text", "msgmenu"})),  # ended: closing words, a rating
+}
+WELCOME_CODE_TTL = CODE_RULES[None][0]
 TEXT_MAX_BYTES = 2048
 MENU_HEAD_TAIL_MAX_BYTES = 1024
 MENU_CLICK_ID_MAX_BYTES = 64
@@ -108,7 +113,9 @@ class ErrCode(IntEnum):
     INVALID_MENU_ITEM_TYPE = 95009
     NOT_A_SERVICER = 95014  # also (assumed) for a servicer who is not on duty
     TRANSITION_NOT_ALLOWED = 95016
-    SESSION_STATE_INVALID = 95018  # "send msg session status invalid": state 2, 3 or 4
+    # "send msg session status invalid": send_msg in state 2, 3 or 4; also (assumed) an event
+    # code used after the session left the state that gave it.
+    SESSION_STATE_INVALID = 95018
 
 
 _ERRMSG = {
@@ -274,11 +281,10 @@ class Session:
 
 @dataclass
 class _EventCode:
-    kind: str  # welcome_code | msg_code
+    state: int | None  # the state it was issued for (None: a welcome_code)
     open_kfid: str
     external_userid: str
     issued_at: float
-    ttl: float
     used: bool = False
 
 
@@ -533,7 +539,7 @@ class WeComStandin:
             event["scene_param"] = scene_param
         recent = [t for t in (session.last_welcome_at, session.last_sent_at) if t is not None]
         if not any(now - t < WINDOW_SECONDS for t in recent):
-            code = self._new_code("welcome_code", session, WELCOME_CODE_TTL)
+            code = self._new_code(None, session)
             event["welcome_code"] = code
             session.last_welcome_at = now
         return self._add_event(session, event)
@@ -567,7 +573,9 @@ class WeComStandin:
     def servicer_send(
         self, servicer_userid: str, external_userid: str, text: str, open_kfid: str | None = None
     ) -> str:
-        """A volunteer's message to the courier from the WeCom app (origin 5)."""
+        """A volunteer's message to the courier from the WeCom app (origin 5). In an ended
+        session it takes the session up again, as WeCom does: state 3 and a
+        session_status_change event of type 4 after the message."""
         session = self._session(external_userid, open_kfid)
         message = {
             **self._message_head(session, ORIGIN_SERVICER),
@@ -575,7 +583,12 @@ class WeComStandin:
             "msgtype": "text",
             "text": {"content": text},
         }
-        return self._store(message, session.open_kfid)
+        msgid = self._store(message, session.open_kfid)
+        if session.state == ENDED:
+            self.session_status_change(
+                external_userid, 4, new_servicer_userid=servicer_userid, open_kfid=open_kfid
+            )
+        return msgid
 
     def session_status_change(
         self,
@@ -587,8 +600,9 @@ class WeComStandin:
         open_kfid: str | None = None,
     ) -> str:
         """A servicer acts in the WeCom app: 1 takes the session from the queue, 2 transfers it
-        to `new_servicer_userid`, 3 ends it. Types 1 and 3 carry a msg_code (once) for a reply
-        or closing message by kf/send_msg_on_event."""
+        to `new_servicer_userid`, 3 ends it, 4 takes up an ended or transferred session again.
+        Types 1 and 3 carry a msg_code (once) for a reply or closing message by
+        kf/send_msg_on_event."""
         session = self._session(external_userid, open_kfid)
         event: JSON = {
             "event_type": "session_status_change",
@@ -596,22 +610,22 @@ class WeComStandin:
             "external_userid": external_userid,
             "change_type": change_type,
         }
-        if change_type in (1, 2):
+        if change_type in (1, 2, 4):
             if not new_servicer_userid:
-                raise ValueError("change_type 1 and 2 need new_servicer_userid")
+                raise ValueError("change_type 1, 2 and 4 need new_servicer_userid")
             event["new_servicer_userid"] = new_servicer_userid
         if change_type in (2, 3):
             old = old_servicer_userid or session.servicer_userid
             event["old_servicer_userid"] = old
-        if change_type in (1, 2):
+        if change_type in (1, 2, 4):
             session.state, session.servicer_userid = SERVICER, new_servicer_userid
             session.reached.add(SERVICER)
         elif change_type == 3:
             session.state, session.servicer_userid = ENDED, ""
         else:
-            raise ValueError("change_type is 1, 2 or 3")
+            raise ValueError("change_type is 1, 2, 3 or 4")
         if change_type in (1, 3):
-            event["msg_code"] = self._new_code("msg_code", session, MSG_CODE_TTL)
+            event["msg_code"] = self._new_code(session.state, session)
         return self._add_event(session, event)
 
     def take_from_queue(self, external_userid: str, servicer_userid: str) -> str:
@@ -866,9 +880,18 @@ class WeComStandin:
         msgtype, text = self._check_message(p, allowed=("text", "msgmenu"))
         code = self._codes.get(value)
         now = self.now()
-        if code is None or code.used or now - code.issued_at > code.ttl:
+        if code is None or code.used or now - code.issued_at > CODE_RULES[code.state][0]:
             raise WeComError(ErrCode.INVALID_MSG_TOKEN, "code invalid, used or expired")
-        code.used = True  # the code, not the session, decides; the 5-message count is untouched
+        if msgtype not in CODE_RULES[code.state][1]:
+            raise WeComError(
+                ErrCode.INVALID_MSGTYPE, f"this code sends {CODE_RULES[code.state][1]}"
+            )
+        state = self._session(code.external_userid, code.open_kfid).state
+        if code.state is not None and state != code.state:
+            raise WeComError(
+                ErrCode.SESSION_STATE_INVALID, f"code of state {code.state}, now {state}"
+            )
+        code.used = True  # the 5-message count of send_msg is untouched
         msgid = msgid or self._new_msgid()
         sent = Sent(
             "send_msg_on_event",
@@ -904,7 +927,7 @@ class WeComStandin:
                 raise WeComError(ErrCode.TRANSITION_NOT_ALLOWED, "same servicer")
         answer: JSON = {}
         if (target in (QUEUED, SERVICER) and target not in session.reached) or target == ENDED:
-            answer["msg_code"] = self._new_code("msg_code", session, MSG_CODE_TTL)
+            answer["msg_code"] = self._new_code(target, session)
         session.reached.add(target)
         session.state = target
         session.servicer_userid = servicer if target == SERVICER else ""
@@ -1009,10 +1032,10 @@ class WeComStandin:
             raise WeComError(ErrCode.INVALID_OPEN_KFID)
         return self._session(external_userid, open_kfid)
 
-    def _new_code(self, kind: str, session: Session, ttl: float) -> str:
+    def _new_code(self, state: int | None, session: Session) -> str:
         value = _random(_ALNUM, 43)
         self._codes[value] = _EventCode(
-            kind, session.open_kfid, session.external_userid, self.now(), ttl
+            state, session.open_kfid, session.external_userid, self.now()
         )
         return value
 
