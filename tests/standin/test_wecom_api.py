@@ -123,6 +123,8 @@ class Receiver:
     delays: list[float] = field(default_factory=list)  # one per request, then 0
     statuses: list[int] = field(default_factory=list)  # one per request, then 200
     echoes: list[str] = field(default_factory=list)
+    echo_suffix: str = ""  # a wrong answer to the URL check
+    echo_delay: float = 0.0
 
     async def handle(self, request: web.Request) -> web.Response:
         if request.method == "GET":  # URL verification
@@ -134,7 +136,8 @@ class Receiver:
             echo, receive_id = decrypt_documented(query["echostr"], AES_KEY)
             assert receive_id == CORP
             self.echoes.append(echo)
-            return web.Response(text=echo)
+            await asyncio.sleep(self.echo_delay)
+            return web.Response(text=echo + self.echo_suffix)
         self.bodies.append((dict(request.query), await request.text()))
         if self.delays:
             await asyncio.sleep(self.delays.pop(0))
@@ -275,6 +278,11 @@ async def test_callback_is_encrypted_as_wecom_does(api: WeComStandin, receiver: 
 async def test_url_verification(api: WeComStandin, receiver: Receiver) -> None:
     assert await api.verify_url()
     assert len(receiver.echoes) == 1 and re.fullmatch(r"\d{19}", receiver.echoes[0])
+    receiver.echo_suffix = "\n"  # WeCom wants the echostr exactly
+    assert not await api.verify_url()
+    receiver.echo_suffix, receiver.echo_delay = "", 0.3
+    assert not await api.verify_url(timeout=0.2)  # WeCom waits 1 s
+    assert await api.verify_url(timeout=1.0)
 
 
 async def test_sync_msg_pages_with_a_cursor_and_checks_the_token(
@@ -548,6 +556,13 @@ async def test_callback_retries_when_the_receiver_is_slow_or_fails(
     log = await api.wait_for_callbacks()
     assert [a.status for a in log[3:]] == [500, 500, 500]  # three attempts in all, then it stops
 
+    api.callback_retry_delay = 0.2
+    receiver.statuses = [503]
+    api.send_text(COURIER, "再试")
+    first, second = (await api.wait_for_callbacks())[-2:]
+    assert (first.status, second.status) == (503, 200)
+    assert second.started_at - (first.started_at + first.seconds) >= 0.19
+
     copies = await api.deliver_callback(times=3)
     assert [a.status for a in copies] == [200, 200, 200]
     assert len({a.delivery for a in copies}) == 3 and len({a.sync_token for a in copies}) == 1
@@ -574,7 +589,7 @@ async def test_add_contact_way_and_staff_notices(
     assert sent["errcode"] == 0 and sent["invaliduser"] == ""
     long = "长" * 700  # 2100 bytes: WeCom truncates to 2048
     await call(http, token, "message/send", **notice, text={"content": long})
-    first, second = api.notices_to("volunteer_wang")
+    first, second = await api.wait_for_notices("volunteer_wang", 2, timeout=1)
     assert first.content == "新的求助" and not first.truncated
     assert second.truncated and len(second.content.encode()) <= 2048
     wrong_agent = await call(
@@ -657,6 +672,10 @@ async def test_control_api(api: WeComStandin, http: aiohttp.ClientSession) -> No
         assert (await r.json())["service_state"] == ENDED
     async with http.post("/_control/menu_click", json={"external_userid": COURIER}) as r:
         assert r.status == 400
+    await api.wait_for_callbacks()
+    async with http.get("/_control/callbacks") as r:
+        callbacks = await r.json()
+    assert len(callbacks) == 5 and {c["status"] for c in callbacks} == {200}
 
 
 def test_standalone_mode() -> None:

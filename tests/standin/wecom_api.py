@@ -101,7 +101,7 @@ class ErrCode(IntEnum):
     MISSING_ACCESS_TOKEN = 41001
     ACCESS_TOKEN_EXPIRED = 42001
     EMPTY_TEXT = 44004
-    CONTENT_TOO_LONG = 45002
+    CONTENT_TOO_LONG = 45002  # documented meaning; (assumed) that send_msg refuses, not cuts
     FREQUENCY_LIMIT = 45009
     BAD_JSON = 47001
     ALL_RECEIVERS_INVALID = 81013
@@ -347,6 +347,8 @@ class WeComStandin:
     """WeCom's API for one corp on `host` and `port` (0: a free port, see `root`), with one kf
     account `open_kfid` to start with (add others with `add_kf_account`).
 
+    A callback that is not answered 200 within `callback_timeout` seconds is sent again, up
+    to `callback_attempts` times in all (WeCom: 5 s, 3), `callback_retry_delay` apart.
     `members`: the corp's userids that message/send may reach (None: any userid). `clock`:
     the wall clock to add `advance()`'s offset to (default time.time)."""
 
@@ -361,6 +363,7 @@ class WeComStandin:
         sync_page_size: int = SYNC_LIMIT_MAX,
         callback_timeout: float = 5.0,
         callback_attempts: int = 3,
+        callback_retry_delay: float = 0.0,
         members: Iterable[str] | None = None,
         clock: Callable[[], float] = time.time,
         host: str = "127.0.0.1",
@@ -374,6 +377,7 @@ class WeComStandin:
         self.sync_page_size = sync_page_size
         self.callback_timeout = callback_timeout
         self.callback_attempts = callback_attempts
+        self.callback_retry_delay = callback_retry_delay
         self.members: set[str] | None = None if members is None else set(members)
         self.host = host
         self.port = port
@@ -435,6 +439,7 @@ class WeComStandin:
         app.router.add_post("/_control/take", self._control_inject)
         app.router.add_get("/_control/sent", self._control_sent)
         app.router.add_get("/_control/state", self._control_state)
+        app.router.add_get("/_control/callbacks", self._control_callbacks)
         self._runner = web.AppRunner(app, access_log=None, shutdown_timeout=1.0)
         await self._runner.setup()
         await web.TCPSite(self._runner, self.host, self.port).start()
@@ -646,9 +651,10 @@ class WeComStandin:
             attempts += await self._deliver(next(self._deliveries), kf, *body)
         return attempts
 
-    async def verify_url(self) -> bool:
+    async def verify_url(self, timeout: float = 1.0) -> bool:
         """WeCom's check when the callback URL is saved: a GET with an encrypted echostr; the
-        bot must answer the decrypted echostr. True if it did."""
+        bot must answer the decrypted echostr exactly (no quotes, BOM or newline) within
+        `timeout` (WeCom: 1 s). True if it did."""
         url, token, aes_key, receive_id = self._require_callback()
         echo = _random(string.digits, 19)
         timestamp, nonce = str(int(self.now())), _random(string.digits, 10)
@@ -660,9 +666,12 @@ class WeComStandin:
             "echostr": encrypted,
         }
         assert self._client is not None, "start the stand-in first"
-        timeout = aiohttp.ClientTimeout(total=self.callback_timeout)
-        async with self._client.get(url, params=params, timeout=timeout) as response:
-            return response.status == 200 and (await response.text()).strip() == echo
+        try:
+            limit = aiohttp.ClientTimeout(total=timeout)
+            async with self._client.get(url, params=params, timeout=limit) as response:
+                return response.status == 200 and await response.read() == echo.encode()
+        except (TimeoutError, aiohttp.ClientError):
+            return False
 
     # --- observation ------------------------------------------------------------------------
 
@@ -716,6 +725,18 @@ class WeComStandin:
 
         await self._wait(lambda: len(sent) >= count, timeout, describe)
         return list(sent)
+
+    async def wait_for_notices(
+        self, userid: str, count: int, timeout: float = 10.0
+    ) -> list[Notice]:
+        """Wait until at least `count` application messages reached the staff member."""
+
+        def describe() -> str:
+            got = [n.content for n in self.notices_to(userid)]
+            return f"expected {count} notice(s) to {userid} within {timeout}s, got {got}"
+
+        await self._wait(lambda: len(self.notices_to(userid)) >= count, timeout, describe)
+        return self.notices_to(userid)
 
     async def wait_for_callbacks(self, timeout: float = 10.0) -> list[CallbackAttempt]:
         """Wait until every callback under way was delivered (or gave up); the whole log."""
@@ -1149,6 +1170,8 @@ class WeComStandin:
             self._notify()
             if record.ok:
                 break
+            if attempt < self.callback_attempts and self.callback_retry_delay:
+                await asyncio.sleep(self.callback_retry_delay)
         return attempts
 
     def _notify(self) -> None:
@@ -1206,6 +1229,20 @@ class WeComStandin:
                     "msgid": s.msgid,
                 }
                 for s in sent
+            ]
+        )
+
+    async def _control_callbacks(self, request: web.Request) -> web.Response:
+        return _json_response(
+            [
+                {
+                    "delivery": a.delivery,
+                    "attempt": a.attempt,
+                    "status": a.status,
+                    "seconds": round(a.seconds, 3),
+                    "error": a.error,
+                }
+                for a in self.callback_log
             ]
         )
 
