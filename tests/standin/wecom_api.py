@@ -24,7 +24,12 @@ Standalone, to drive a real bot by hand through a small control API under ``/_co
     curl -X POST localhost:8092/_control/send_text -d '{"external_userid": "wm1", "text": "你好"}'
     curl 'localhost:8092/_control/sent?external_userid=wm1'
 
+POST /_control/ enter_session, send_text, menu_click (menu_id, text), servicer_send
+(servicer_userid, text), take (servicer_userid), session_end, each with external_userid;
+GET /_control/ sent, state (?external_userid=) and callbacks.
+
 Error codes are WeCom's where its documentation names them; `ErrCode` says which are not.
+Where sources differ on a limit (a menu item id: 64 or 128 bytes) the stricter one holds.
 Simplifications: one corp and one secret (its token serves kf/* and message/send alike); no
 media is kept (any non-empty media_id is accepted; a courier's media gets a fresh one); sync_msg
 without a token is never rate-limited; sessions do not end by themselves after 48 hours
@@ -106,8 +111,8 @@ class ErrCode(IntEnum):
     BAD_JSON = 47001
     ALL_RECEIVERS_INVALID = 81013
     INVALID_OPEN_KFID = 95000
-    SEND_COUNT_LIMIT = 95001  # (assumed) the 6th send_msg within one courier message's window
-    SEND_TIME_LIMIT = 95002  # (assumed) send_msg with no courier message in the last 48 h
+    SEND_COUNT_LIMIT = 95001  # 发送客服消息次数限制: a 6th send_msg after one courier message
+    SEND_TIME_LIMIT = 95002  # (assumed) send_msg 48 h or more after the last courier message
     INVALID_MSG_TOKEN = 95007  # sync_msg token unknown or expired; also (assumed) event codes
     MENU_TOO_MANY_ITEMS = 95008
     INVALID_MENU_ITEM_TYPE = 95009
