@@ -339,6 +339,39 @@ async def test_sync_msg_pages_with_a_cursor_and_checks_the_token(
     assert (await call(http, token, "kf/sync_msg", token=receiver.token_of(-1)))["errcode"] == 0
 
 
+async def test_sync_msg_per_kf_account_and_recalls(
+    api: WeComStandin, http: aiohttp.ClientSession
+) -> None:
+    token = await token_of(http)
+    api.add_kf_account("wkSecondKf")
+    first = api.send_text(COURIER, "一", KF)
+    api.send_text(COURIER, "二", "wkSecondKf")
+    api.send_text(COURIER, "三", "wkSecondKf")
+    api.recall(COURIER, first)
+    api.send_text(COURIER, "四", "wkSecondKf")
+    page = await call(http, token, "kf/sync_msg", open_kfid=KF)
+    assert [m.get("text", {}).get("content") for m in page["msg_list"]] == ["一", None]
+    assert page["msg_list"][1]["event"] == {
+        "event_type": "user_recall_msg",
+        "open_kfid": KF,
+        "external_userid": COURIER,
+        "recall_msgid": first,
+    }
+    assert page["has_more"] == 0
+    second = await call(http, token, "kf/sync_msg", open_kfid="wkSecondKf")
+    assert [m["text"]["content"] for m in second["msg_list"]] == ["二", "三"]
+    assert second["has_more"] == 1
+    rest = await call(
+        http, token, "kf/sync_msg", open_kfid="wkSecondKf", cursor=second["next_cursor"]
+    )
+    assert [m["text"]["content"] for m in rest["msg_list"]] == ["四"] and rest["has_more"] == 0
+    # Sessions are per kf account.
+    kf2 = {"open_kfid": "wkSecondKf", "external_userid": COURIER}
+    assert (await call(http, token, "kf/service_state/get", **kf2))["service_state"] == NEW
+    unknown = {"open_kfid": "wkNope", "external_userid": COURIER}
+    assert (await call(http, token, "kf/service_state/get", **unknown))["errcode"] == 95000
+
+
 async def test_five_messages_per_courier_message_within_48_hours(
     api: WeComStandin, http: aiohttp.ClientSession
 ) -> None:

@@ -638,6 +638,17 @@ class WeComStandin:
             event["msg_code"] = self._new_code(session.state, session)
         return self._add_event(session, event)
 
+    def recall(self, external_userid: str, msgid: str, open_kfid: str | None = None) -> str:
+        """The courier recalls (撤回) one of their messages: a user_recall_msg event."""
+        session = self._session(external_userid, open_kfid)
+        event = {
+            "event_type": "user_recall_msg",
+            "open_kfid": session.open_kfid,
+            "external_userid": external_userid,
+            "recall_msgid": msgid,
+        }
+        return self._add_event(session, event)
+
     def take_from_queue(self, external_userid: str, servicer_userid: str) -> str:
         return self.session_status_change(external_userid, 1, new_servicer_userid=servicer_userid)
 
