@@ -579,7 +579,7 @@ async def test_callback_retries_when_the_receiver_is_slow_or_fails(
     api.send_text(COURIER, "慢")
     log = await api.wait_for_callbacks()
     assert [(a.attempt, a.status) for a in log] == [(1, None), (2, None), (3, 200)]
-    assert all(a.seconds >= 0.45 for a in log[:2]) and log[2].seconds < 0.45
+    assert all(a.seconds >= 0.45 for a in log[:2])  # each waited out the 0.5 s
     assert "no answer within" in (log[0].error or "")
     assert len({a.sync_token for a in log}) == 1 and len({a.delivery for a in log}) == 1
     assert len(receiver.bodies) == 3 and len({b for _, b in receiver.bodies}) == 1
