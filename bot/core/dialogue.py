@@ -14,6 +14,7 @@ from collections.abc import Callable
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from typing import Any, Protocol
+from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
@@ -37,6 +38,7 @@ from storage.repositories import Messages, States, Users
 log = logging.getLogger(__name__)
 
 FLOW_MAX_AGE = dt.timedelta(hours=2)
+BEIJING = ZoneInfo("Asia/Shanghai")
 EMPTY_TEXT = "我在呢。有什么想问的，直接打字告诉我就行，比如“老板拖欠工资怎么办”。"
 NO_WORDS_TEXT = (
     "收到你的消息啦。我现在只看得懂文字，麻烦用几句话说说遇到了什么事，比如“送件摔伤了算不算工伤”。"
@@ -175,7 +177,7 @@ class Dialogue:
                 return _Outcome(answer.reply, None, True, {**state, "missed": True})
         flow = calc_flows.FlowState.from_json(state) if state else None
         if flow is not None:
-            step = calc_flows.advance(flow, clean)
+            step = calc_flows.advance(flow, clean, today=self._today())
             if not step.abandoned:
                 return _Outcome(self._compose.calc_step(step), None, True, _state_json(step))
         started = calc_flows.trigger(clean)
@@ -240,9 +242,15 @@ class Dialogue:
             slot = calc_flows.current_slot(flow) if flow is not None else None
             if flow is None or slot is None or (value is not None and value not in slot.quick):
                 return Reply(blocks=(STALE_BUTTON_TEXT,), stale=True)
-            step = calc_flows.advance(flow, value if value is not None else "取消")
+            step = calc_flows.advance(
+                flow, value if value is not None else "取消", today=self._today()
+            )
             States(session).put(user, _state_json(step), now)
         return self._compose.calc_step(step)
+
+    def _today(self) -> dt.date:
+        """The date in Beijing, by the injected clock (calculators reason in local dates)."""
+        return self._clock.now().astimezone(BEIJING).date()
 
     def _store_state(self, who: UserRef, state: dict[str, Any] | None) -> None:
         now = self._clock.now()
