@@ -74,18 +74,39 @@ def table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
 
 
 def cmd_staff_add(settings: Settings, args: argparse.Namespace) -> int:
-    who = ChatRef("telegram", args.telegram_id)
+    if args.telegram_id is None and args.wecom_userid is None:
+        print("courier-aid staff add: give --telegram-id, --wecom-userid or both", file=sys.stderr)
+        return 2
+    who = (
+        ChatRef("telegram", args.telegram_id)
+        if args.telegram_id is not None
+        else ChatRef("wecom", args.wecom_userid)
+    )
     with _session(settings) as session:
         try:
             row, created = add_staff(
-                session, who, role=args.role, alias=args.alias, now=_now(), actor=ACTOR
-            )
+                session, who, role=args.role, alias=args.alias, now=_now(), actor=ACTOR,
+                wecom_userid=args.wecom_userid,
+            )  # fmt: skip
         except StaffError as exc:
             print(f"courier-aid staff add: {exc}", file=sys.stderr)
             return 2
         verb = "added" if created else "updated"
-        print(f"{verb} staff #{row.id}: {row.alias} ({row.role}), telegram id {row.external_ref}")
+        ids = [f"telegram id {row.external_ref}"] if row.channel == "telegram" else []
+        ids += [f"WeCom userid {row.wecom_userid}"] if row.wecom_userid else []
+        print(f"{verb} staff #{row.id}: {row.alias} ({row.role}), {', '.join(ids)}")
     return 0
+
+
+def _wecom_userid(value: str) -> str:
+    """A WeCom userid: 1-64 letters, digits, '_', '-', '.', '@'."""
+    if (
+        not value
+        or len(value) > 64
+        or not all(c.isascii() and (c.isalnum() or c in "_-.@") for c in value)
+    ):
+        raise argparse.ArgumentTypeError("a WeCom userid is 1-64 letters, digits, _ - . @")
+    return value
 
 
 def cmd_staff_list(settings: Settings, args: argparse.Namespace) -> int:
@@ -98,7 +119,8 @@ def cmd_staff_list(settings: Settings, args: argparse.Namespace) -> int:
         body = [
             (
                 str(s.id),
-                s.external_ref if s.channel == "telegram" else f"{s.channel}:{s.external_ref}",
+                s.external_ref if s.channel == "telegram" else "-",
+                s.wecom_userid or "-",
                 f"{s.role} {ROLE_LABELS[s.role]}",
                 s.alias,
                 "yes" if s.active else "removed",
@@ -109,6 +131,7 @@ def cmd_staff_list(settings: Settings, args: argparse.Namespace) -> int:
     header = (
         "id",
         "telegram id",
+        "wecom userid",
         "role 角色",
         "alias 化名",
         "active",
@@ -205,7 +228,11 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     staff = sub.add_parser("staff", help="register the people who take handed-off cases")
     actions = staff.add_subparsers(dest="staff", required=True)
     add = actions.add_parser("add", help="register (or update) a staff member")
-    add.add_argument("--telegram-id", required=True, type=_telegram_id, metavar="N")
+    add.add_argument("--telegram-id", type=_telegram_id, metavar="N")
+    add.add_argument(
+        "--wecom-userid", type=_wecom_userid, metavar="ID",
+        help="their WeCom userid: 微信客服 sessions are handed to them in the WeCom app",
+    )  # fmt: skip
     add.add_argument("--role", required=True, choices=STAFF_ROLES)
     add.add_argument("--alias", required=True, help="the name couriers see, e.g. 小李")
     add.set_defaults(func=cmd_staff_add)

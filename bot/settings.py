@@ -54,6 +54,7 @@ class Settings(BaseSettings):
     wecom_callback_port: int = 8090
     wecom_callback_path: str = "/wecom/callback"
     wecom_agent_id: int | None = None  # the app's AgentId: notices to staff in the WeCom app
+    wecom_open_kfid: str | None = None  # the 微信客服 account (open_kfid) for `wecom link`
 
     # Events and reminders (issue 6; see reminders/__init__.py). Comma lists are plain strings.
     admin_telegram_ids: str = Field(

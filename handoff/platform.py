@@ -33,16 +33,19 @@ def servicer_for(ctx: Ctx, role: str | None) -> str | None:
     people = [s for s in helpers_for(ctx.session, role or "counselling") if s.wecom_userid]
     if not people:
         return None
-    load = dict(
-        ctx.session.execute(
-            select(HandoffCase.claimed_by, func.count())
-            .where(HandoffCase.status == "claimed")
-            .group_by(HandoffCase.claimed_by)
-        ).tuples()
+    rows = ctx.session.execute(
+        select(HandoffCase.claimed_by, func.count())
+        .where(HandoffCase.status == "claimed")
+        .group_by(HandoffCase.claimed_by)
     )
+    load: dict[int | None, int] = {staff_id: count for staff_id, count in rows}
     own_role = [s for s in people if s.role == role] or people
     best = min(own_role, key=lambda s: (load.get(s.id, 0), s.id))
     return best.wecom_userid
+
+
+def has_wecom_staff(ctx: Ctx) -> bool:
+    return any(s.wecom_userid for s in helpers_for(ctx.session, None))
 
 
 def taken(ctx: Ctx, courier: ChatRef, userid: str) -> Outcome:

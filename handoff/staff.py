@@ -36,9 +36,18 @@ def clean_alias(alias: str) -> str:
 
 
 def add_staff(
-    session: Session, who: ChatRef, *, role: str, alias: str, now: dt.datetime, actor: str
+    session: Session,
+    who: ChatRef,
+    *,
+    role: str,
+    alias: str,
+    now: dt.datetime,
+    actor: str,
+    wecom_userid: str | None = None,
 ) -> tuple[Staff, bool]:
-    """Register (or re-register and update) a staff member. Returns (row, created)."""
+    """Register (or re-register and update) a staff member. Returns (row, created).
+    `who` is where the bot writes to them (a Telegram chat, or their WeCom userid when they
+    use only WeCom); `wecom_userid`: where 微信客服 sessions are handed to them."""
     if role not in STAFF_ROLES:
         raise StaffError(f"unknown role {role!r}; choose one of {', '.join(STAFF_ROLES)}")
     alias = clean_alias(alias)
@@ -48,10 +57,15 @@ def add_staff(
     clash = by_alias(session, alias)
     if clash is not None and clash is not row:
         raise StaffError(f"the alias {alias!r} is already used by staff #{clash.id}")
+    taken = by_wecom_userid(session, wecom_userid) if wecom_userid is not None else None
+    if taken is not None and taken is not row:
+        raise StaffError(f"the WeCom userid is already used by staff #{taken.id}")
     created = row is None
     if row is None:
         row = Staff(channel=who.channel, external_ref=who.ref, added_at=now)
         session.add(row)
+    if wecom_userid is not None:
+        row.wecom_userid = wecom_userid
     row.role, row.alias, row.active, row.removed_at = role, alias, True, None
     session.flush()
     write_audit(

@@ -43,8 +43,12 @@ FINAL = {
     Outcome.UNKNOWN: "unknown",
     Outcome.RETRY_AFTER: "failed",
     Outcome.NETWORK_ERROR: "failed",
+    Outcome.UNDELIVERABLE: "undeliverable",
 }
-STATES = ("pending", "sending", "sent", "failed", "blocked", "unknown", "withdrawn", "expired")
+STATES = (
+    "pending", "sending", "sent", "failed", "blocked", "unknown", "undeliverable", "withdrawn",
+    "expired",
+)  # fmt: skip
 _NO_SYNC = {"synchronize_session": False}
 
 

@@ -10,6 +10,9 @@ and is then treated as UNKNOWN). The outcomes and what the broadcaster does with
 - UNKNOWN: the request may have reached the server (e.g. a read timeout): never retried, since
   a retry could send the message twice.
 - FAILED: refused for good (bad request, chat not found): never retried.
+- UNDELIVERABLE: this channel may not write to the person now (WeChat's 48-hour window and
+  its 5 messages are spent, or a person holds the session): recorded as not deliverable on the
+  channel, shown in the report, never retried.
 """
 
 from __future__ import annotations
@@ -26,6 +29,7 @@ class Outcome(StrEnum):
     NETWORK_ERROR = "network_error"
     UNKNOWN = "unknown"
     FAILED = "failed"
+    UNDELIVERABLE = "undeliverable"
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,6 +61,10 @@ class SendOutcome:
     @classmethod
     def failed(cls, detail: str = "") -> SendOutcome:
         return cls(Outcome.FAILED, detail=detail)
+
+    @classmethod
+    def undeliverable(cls, detail: str = "") -> SendOutcome:
+        return cls(Outcome.UNDELIVERABLE, detail=detail)
 
 
 class Sender(Protocol):

@@ -83,6 +83,7 @@ class Texts:
             failed=progress.get("failed"),
             blocked=progress.get("blocked"),
             unknown=progress.get("unknown"),
+            undeliverable=progress.get("undeliverable"),
             pending=progress.get("pending") + progress.get("sending"),
             other=other,
         )

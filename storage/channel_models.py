@@ -50,3 +50,5 @@ class ReplyWindow(Base):
     closes_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
     allowed: Mapped[int] = mapped_column(Integer)
     used: Mapped[int] = mapped_column(Integer, default=0)
+    # The platform account the person wrote to (a WeCom open_kfid), to answer from it later.
+    account: Mapped[str | None] = mapped_column(String(64), nullable=True)

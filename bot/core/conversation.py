@@ -72,6 +72,7 @@ class Pressed:
     alert: bool = False
     show: Reply | None = None
     unreachable: bool = False  # what the press made could not be sent to the presser
+    alone: bool = False  # the toast is the whole answer (stale, consent first, already done)
 
 
 def chat_of(who: UserRef) -> ChatRef:
@@ -333,6 +334,17 @@ class Conversation:
 
     # --- couriers: buttons --------------------------------------------------------------------
 
+    def knows_button(self, data: str | None) -> bool:
+        """Whether `data` is a button of ours (a WeChat menu click with another id is text)."""
+        data = data or ""
+        return (
+            data in ("consent:yes", "consent:no", "forget:yes", "forget:no", "m")
+            or (data.startswith("m:") and data[2:] in MENU_GROUPS)
+            or HandoffService.owns_button(data)
+            or (is_event_button(data) and self.events is not None)
+            or self.dialogue.knows_button(data)
+        )
+
     async def button(
         self, who: UserRef, data: str | None, *, shown_name: str | None = None
     ) -> Pressed:
@@ -349,7 +361,7 @@ class Conversation:
         if data == "m" or data.startswith("m:"):
             group = data.partition(":")[2]
             if group and group not in MENU_GROUPS:
-                return Pressed(toast=texts.stale_button)
+                return Pressed(toast=texts.stale_button, alone=True)
             if not group:
                 return Pressed(show=groups_menu(texts.menu_title))
             return Pressed(show=group_menu(self.catalog, group))
@@ -357,16 +369,16 @@ class Conversation:
             outcome = self.handoff.press(chat_of(who), data, shown_name=shown_name)
             carried = await self.dispatcher.carry_out(outcome)
             unreachable = chat_of(who) in carried.unreachable
-            return Pressed(toast=outcome.toast, unreachable=unreachable)
+            return Pressed(toast=outcome.toast, unreachable=unreachable, alone=not outcome.sends)
         if is_event_button(data) and self.events is not None:
             return await self._event_button(who, data)
         if not self.dialogue.knows_button(data):
-            return Pressed(toast=texts.stale_button)
+            return Pressed(toast=texts.stale_button, alone=True)
         if data.partition(":")[0] in NEEDS_CONSENT and not self.accounts.has_consented(who):
-            return Pressed(toast=texts.need_consent_button, alert=True)
+            return Pressed(toast=texts.need_consent_button, alert=True, alone=True)
         reply = await self.dialogue.handle_button(who, data)
         if reply.stale:  # e.g. a calculator button after the calculation ended
-            return Pressed(toast=texts.stale_button)
+            return Pressed(toast=texts.stale_button, alone=True)
         await self.say(who, reply)
         return Pressed()
 
@@ -401,10 +413,10 @@ class Conversation:
         assert self.events is not None
         texts = self.texts(who.channel)
         if not self.accounts.has_consented(who):  # every one of these stores or changes data
-            return Pressed(toast=texts.need_consent_button, alert=True)
+            return Pressed(toast=texts.need_consent_button, alert=True, alone=True)
         reply = self.events.handle_button(who.channel, who.external_ref, data)
         if reply.stale:
-            return Pressed(toast=reply.blocks[0])
+            return Pressed(toast=reply.blocks[0], alone=True)
         if data.startswith(DEADLINE_BUTTON):
             self.dialogue.expect(who, DEADLINE_PROMPT, data.removeprefix(DEADLINE_BUTTON))
             await self.say(who, reply)

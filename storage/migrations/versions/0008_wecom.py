@@ -44,6 +44,7 @@ def upgrade() -> None:
         sa.Column("closes_at", UTCDateTime(), nullable=False),
         sa.Column("allowed", sa.Integer(), nullable=False),
         sa.Column("used", sa.Integer(), nullable=False),
+        sa.Column("account", sa.String(64), nullable=True),
         sa.PrimaryKeyConstraint("channel", "external_ref", name="pk_reply_windows"),
     )
     with op.batch_alter_table("users") as batch:
