@@ -16,7 +16,7 @@ test-unit: setup
 	@$(VENV)/python -m pytest -q -m "not integration" $(PYTEST_ARGS)
 
 lint: setup
-	@$(VENV)/ruff check . && $(VENV)/ruff format --check . && $(VENV)/mypy
+	@$(VENV)/ruff check . && $(VENV)/ruff format --check . && $(VENV)/mypy && $(VENV)/lint-imports
 
 eval: setup
 	@$(VENV)/courier-aid eval ../shared/eval/dev.jsonl
