@@ -206,8 +206,10 @@ async def test_open_claim_relay_reply_mapping_close_survey_and_report(
     assert button_data(card) == ["xc:1"]
     before = desk.count(ALICE)
     api.send_text(ALICE, "我在长治市区送件，合同是站点签的")
-    [ack] = await desk.new(ALICE, before)  # kept for whoever claims; acknowledged once
-    assert "转给工作人员" in (ack.plain_text or "")
+    # kept for whoever claims, acknowledged once, and answered: waiting is never silence
+    ack, answer = await desk.new(ALICE, before, 2)
+    assert "留给接手的工作人员" in (ack.plain_text or "") and "取消" in (ack.plain_text or "")
+    assert answer.plain_text and "留给接手的工作人员" not in answer.plain_text
 
     # someone in the group who is not staff cannot take it
     since = len(api.answered_callbacks)
