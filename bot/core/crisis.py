@@ -20,9 +20,10 @@ for counsellors to review (bot.core.crisis_book reads them); this module only ap
    能找他赔吗) is not an emergency when every violence family that matched is `past_able`;
    weapons, threats, being held or followed and calls for help always are.
 
-Known limit, measured while widening the lists (tests/unit/crisis_probe_cases.py): on freshly
-written messages the phrase families catch only a minority of danger messages worded in new ways,
-so this is a floor, not the whole net.
+Known limit, measured while widening the lists (tests/unit/crisis_probe_cases.py and
+crisis_social_cases.py): on freshly written messages the phrase families catch only a minority of
+danger messages worded in new ways (8 of 23 in the last social-media set, never used to tune), so
+this is a floor, not the whole net.
 """
 
 from __future__ import annotations
@@ -104,13 +105,17 @@ def _violence_verdict(variants: list[tuple[str, str]]) -> tuple[str | None, bool
     return cues[0][1], False
 
 
-def _variants(text: str) -> list[tuple[str, str]]:
+def _variants(text: str, *, clauses: bool = False) -> list[tuple[str, str]]:
     """(compact, masked) forms of `text`: spaces removed, then spaces kept as clause breaks.
 
     Spaces are dropped so that "不 想 活 了" is caught. Couriers also write without punctuation and
     put a space between clauses ("撑不下去了 对不起"), so a second form marks each space as ","
     for the patterns that need a clause end. Masks are computed once, on the joined form, so the
     second form can add cues but never lose a mask.
+
+    With `clauses` (the self-harm search), a third form masks the clauses on their own, so that
+    everyday speech can never reach across a space and swallow a cue: in "好想死 累得不行" the
+    joined form reads 死累 (an intensifier) and loses 想死; the third form keeps it.
     """
     pieces = _SPACES.split(_ZERO_WIDTH.sub("", text).strip().casefold())
     joined = "".join(pieces)
@@ -123,16 +128,18 @@ def _variants(text: str) -> list[tuple[str, str]]:
         spaced += [",", piece]
         spaced_masked += [MASK if inside_mask else ",", masked[at : at + len(piece)]]
         at += len(piece)
-    return [(joined, masked), ("".join(spaced), "".join(spaced_masked))]
+    out = [(joined, masked), ("".join(spaced), "".join(spaced_masked))]
+    if clauses:
+        out.append(("".join(spaced), _mask("".join(spaced))))
+    return out
 
 
 def detect_crisis(text: str) -> CrisisSignal | None:
     """Return the first crisis cue in `text` (self-harm before violence), or None."""
-    variants = _variants(text)
-    for compact, masked in variants:
+    for compact, masked in _variants(text, clauses=True):
         if cue := _self_harm(compact, masked):
             return CrisisSignal("self_harm", cue)
-    cue, _ = _violence_verdict(variants)
+    cue, _ = _violence_verdict(_variants(text))
     return CrisisSignal("violence", cue) if cue else None
 
 
@@ -142,10 +149,10 @@ def is_told_after_the_fact(text: str) -> bool:
     model's low-floor crisis net from firing on it; the answer still names 110 and 120."""
     if not _told_after_the_fact(_INVISIBLE.sub("", text).casefold()):
         return False  # most messages: two short searches, not the whole crisis check again
-    variants = _variants(text)
+    variants = _variants(text, clauses=True)
     if not variants or any(_self_harm(compact, masked) for compact, masked in variants):
         return False
-    cue, after_the_fact = _violence_verdict(variants)
+    cue, after_the_fact = _violence_verdict(variants[:2])
     return cue is None and after_the_fact
 
 
