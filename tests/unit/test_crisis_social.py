@@ -1,0 +1,113 @@
+"""Fresh social-media-style posts of the kinds issue 14 found missed or falsely flagged.
+
+The cases and how they were written (three rounds, the last set never used to change the
+phrase files) are in crisis_social_cases.py.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.core.crisis import is_figure_of_speech
+from bot.core.understanding import Understanding
+from tests.unit import crisis_probe_cases
+from tests.unit.crisis_social_cases import CHECK, CHECK2, CHECK3, GAPS, TUNE, Case
+
+ALL = TUNE + CHECK + CHECK2 + CHECK3
+KINDS = {
+    "self_harm": {"lethal_dose", "plan_in_passing", "leave_disappear", "child_if_gone"},
+    None: {"hyperbole", "fear_of_death", "relationship", "childhood_past"},
+}
+
+
+def _params(cases: list[Case]) -> list[object]:
+    gap = pytest.mark.xfail(strict=True, reason="known gap of the phrase lists")
+    return [
+        pytest.param(text, kind, id=f"{what}-{number}", marks=gap if text in GAPS else ())
+        for number, (text, kind, what) in enumerate(cases)
+    ]
+
+
+@pytest.mark.parametrize(("text", "kind"), _params(ALL))
+def test_social_post(text: str, kind: str | None) -> None:
+    signal = Understanding.crisis_in(text)
+    if kind is None:
+        assert signal is None, signal
+    else:
+        assert signal is not None and signal.kind == kind, signal
+
+
+@pytest.mark.parametrize("text", [text for text, _, what in ALL if what == "hyperbole"])
+def test_hyperbole_is_a_figure_of_speech(text: str) -> None:
+    # Then the policy keeps the model's recall-first crisis floors from firing on it.
+    assert is_figure_of_speech(text)
+
+
+def test_sets_are_fresh_balanced_and_cover_every_kind() -> None:
+    texts = [text for text, _, _ in ALL]
+    assert len(texts) == len(set(texts)) and GAPS.issubset(texts)
+    earlier = {text for cases in _probe_sets() for text, _ in cases}
+    assert not set(texts) & earlier
+    for cases in (TUNE, CHECK, CHECK2, CHECK3):
+        for kind, whats in KINDS.items():
+            assert {what for _, k, what in cases if k == kind} == whats
+        danger = [text for text, kind, _ in cases if kind]
+        assert 0.4 <= len(danger) / len(cases) <= 0.6
+
+
+def _probe_sets() -> list[list[tuple[str, crisis_probe_cases.Expected]]]:
+    p = crisis_probe_cases
+    return [p.PROBE, p.HOLDOUT, p.HOLDOUT2, p.HOLDOUT3, p.HOLDOUT4]
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        # An ordinary purpose cancels only an ambiguous cue: words that often come WITH despair
+        # (the child, a divorce, a few days of thinking, the job) never cancel one.
+        ("楼顶风好大 明天就结束了 孩子就拜托你们了", "self_harm"),
+        ("这几天一直在想 我走了孩子谁管", "self_harm"),
+        ("我走了孩子谁管 她妈早改嫁了", "self_harm"),
+        ("为了孩子 不然早死了 公司天天扣钱", "self_harm"),
+        ("我要是出差走了 孩子谁接放学", None),
+        ("我去外地打工了 孩子谁带", None),
+        ("为了孩子 不然早辞职了", None),
+        ("阳台栏杆太矮 孩子危险 找物业", None),
+        ("明天轮休 不用早起了 去河边钓鱼", None),
+        ("双十一明天就结束了", None),
+        ("农药打了虫子会死吗", None),
+        ("攒的药够吃一个月了", None),
+        # Childhood told in the past is quiet; the same message with danger now is not.
+        ("小时候我爸经常打我 现在他又打我了", "violence"),
+        ("小时候我妈说我是多余的 现在我也觉得自己是多余的", "self_harm"),
+        # Fear of dying is quiet; not fearing it, with a wish, is not.
+        ("我不怕死 活着没意思", "self_harm"),
+        ("我怕他找人弄死我", "violence"),
+    ],
+)
+def test_a_second_look_never_hides_despair_or_danger_now(text: str, kind: str | None) -> None:
+    signal = Understanding.crisis_in(text)
+    assert (signal.kind if signal else None) == kind, signal
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        # Everyday speech is blanked on the joined text; it must never reach across a space (or
+        # into a wish) and swallow a real cue: 死累 and 死心 are intensifiers, 难过死了 hyperbole.
+        ("好想死 累得不行", "self_harm"),
+        ("想死 心累", "self_harm"),
+        ("想死 活着太累", "self_harm"),
+        ("好难过 死了算了", "self_harm"),
+        ("委屈 死了就解脱了", "self_harm"),
+        ("没人管我死活", "self_harm"),
+        # ... while letter-spaced hyperbole and the idiom 死活 stay quiet.
+        ("累 死 了", None),
+        ("笑 死 我 了", None),
+        ("站长死活不让我请假", None),
+        ("难过死了 今天被投诉了", None),
+    ],
+)
+def test_everyday_speech_never_swallows_a_cue(text: str, kind: str | None) -> None:
+    signal = Understanding.crisis_in(text)
+    assert (signal.kind if signal else None) == kind, signal
