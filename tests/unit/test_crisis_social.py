@@ -79,6 +79,10 @@ def _probe_sets() -> list[list[tuple[str, crisis_probe_cases.Expected]]]:
         ("攒的药够吃一个月了", None),
         # Childhood told in the past is quiet; the same message with danger now is not.
         ("小时候我爸经常打我 现在他又打我了", "violence"),
+        ("小学门口有人拿刀追着打我", "violence"),
+        ("我在高中门口被人打了", "violence"),
+        ("小时候他拿刀砍过我", "violence"),
+        ("初中那会被人打过 一直不敢说", None),
         ("小时候我妈说我是多余的 现在我也觉得自己是多余的", "self_harm"),
         # Fear of dying is quiet; not fearing it, with a wish, is not.
         ("我不怕死 活着没意思", "self_harm"),
