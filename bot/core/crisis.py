@@ -113,9 +113,9 @@ def _variants(text: str, *, clauses: bool = False) -> list[tuple[str, str]]:
     for the patterns that need a clause end. Masks are computed once, on the joined form, so the
     second form can add cues but never lose a mask.
 
-    With `clauses` (the self-harm search), a third form masks the clauses on their own, so that
-    everyday speech can never reach across a space and swallow a cue: in "好想死 累得不行" the
-    joined form reads 死累 (an intensifier) and loses 想死; the third form keeps it.
+    With `clauses`, a third form masks the clauses on their own, so that everyday speech can
+    never reach across a space and swallow a cue: in "好想死 累得不行" the joined form reads 死累
+    (an intensifier) and loses 想死; the third form keeps it.
     """
     pieces = _SPACES.split(_ZERO_WIDTH.sub("", text).strip().casefold())
     joined = "".join(pieces)
@@ -139,7 +139,7 @@ def detect_crisis(text: str) -> CrisisSignal | None:
     for compact, masked in _variants(text, clauses=True):
         if cue := _self_harm(compact, masked):
             return CrisisSignal("self_harm", cue)
-    cue, _ = _violence_verdict(_variants(text))
+    cue, _ = _violence_verdict(_variants(text, clauses=True))
     return CrisisSignal("violence", cue) if cue else None
 
 
@@ -152,7 +152,7 @@ def is_told_after_the_fact(text: str) -> bool:
     variants = _variants(text, clauses=True)
     if not variants or any(_self_harm(compact, masked) for compact, masked in variants):
         return False
-    cue, after_the_fact = _violence_verdict(variants[:2])
+    cue, after_the_fact = _violence_verdict(variants)
     return cue is None and after_the_fact
 
 

@@ -115,3 +115,37 @@ def test_a_second_look_never_hides_despair_or_danger_now(text: str, kind: str | 
 def test_everyday_speech_never_swallows_a_cue(text: str, kind: str | None) -> None:
     signal = Understanding.crisis_in(text)
     assert (signal.kind if signal else None) == kind, signal
+
+
+EVERYDAY = [
+    "难过死了",
+    "委屈死了",
+    "笑死",
+    "小时候我爸经常打我",
+    "初中的时候被人欺负",
+    "我很怕死",
+    "我怕我妈哪天就走了",
+    "害怕",
+]
+DANGER = [
+    ("我已经在天台上了", "self_harm"),
+    ("一直扇自己耳光", "self_harm"),
+    ("我死了都没人在乎", "self_harm"),
+    ("我宁愿死掉算了", "self_harm"),
+    ("安眠药的致死量是多少", "self_harm"),
+    ("我要是走了 我闺女谁来管", "self_harm"),
+    ("有人打我 快来", "violence"),
+    ("他拿刀追我", "violence"),
+    ("我快死了", "violence"),
+    ("被人锁在仓库里了", "violence"),
+]
+
+
+@pytest.mark.parametrize("everyday", EVERYDAY)
+@pytest.mark.parametrize(("danger", "kind"), DANGER)
+def test_everyday_speech_next_to_danger_never_hides_it(
+    everyday: str, danger: str, kind: str
+) -> None:
+    for text in (f"{everyday} {danger}", f"{danger} {everyday}", f"{everyday}，{danger}"):
+        signal = Understanding.crisis_in(text)
+        assert signal is not None and signal.kind == kind, (text, signal)
