@@ -8,9 +8,17 @@ means said in passing or with an emoji; wishes to leave or disappear; who will r
 "if I am gone". False alarms: hyperbole with 死, fear of death or of ageing parents dying,
 relationship hurt, childhood pain told in the past.
 
-Both sets were written before any rule change. TUNE was then used to change the phrase files;
-CHECK was not looked at while changing them and was run once afterwards: its first run is the
-honest measure of how the changes generalise, and its misses stay in GAPS (strict xfail).
+The sets were written in turn, each before the round of changes that used it, and each run once
+before being used to change anything; that first run is the honest measure of how the changes
+generalise to new wording (rules alone, positives flagged / false alarms):
+
+    TUNE    written first with CHECK, used for round 1     before any change 10/40, 2/38
+    CHECK   run once after round 1 (11/23, 0/20), then used for round 2
+    CHECK2  run once after round 2 (12/23, 0/22), then used for round 3
+    CHECK3  run once after round 3 (8/23, 0/21), then used for round 4
+    CHECK4  run once after round 4 (9/23, 0/21); never used to change the phrase files
+
+Whatever is still missed stays in GAPS (strict xfail).
 """
 
 from __future__ import annotations
@@ -164,7 +172,7 @@ CHECK: list[Case] = [
 ]
 
 # Written after TUNE's round of changes, before CHECK was used to change anything; not looked at
-# while CHECK was used; run once afterwards. Its misses stay in GAPS.
+# while CHECK was used; run once afterwards, then used for round 3.
 CHECK2: list[Case] = [
     # --- Lethal amounts of a medicine.
     ("头孢配酒喝多少能走", "self_harm", "lethal_dose"),
@@ -222,7 +230,7 @@ CHECK2: list[Case] = [
 ]
 
 # Written after CHECK's round of changes, before CHECK2 was used to change anything; run once after
-# CHECK2's round. Never used to change the phrase files: its misses stay in GAPS.
+# CHECK2's round, then used for round 4.
 CHECK3: list[Case] = [
     # --- Lethal amounts of a medicine.
     ("请教一下 佐匹克隆多少片算过量 会出事的那种", "self_harm", "lethal_dose"),
@@ -278,26 +286,82 @@ CHECK3: list[Case] = [
     ("初中被老师扇过耳光 到现在都记得", None, "childhood_past"),
 ]
 
-# Still missed after the last round that was allowed to look at them (strict xfail: whoever
-# closes one sees it XPASS and moves it out of here).
+# Written after CHECK2's round of changes (CHECK3 then became a tuning set); run once after
+# CHECK3's round. Never used to change the phrase files: its misses stay in GAPS.
+CHECK4: list[Case] = [
+    # --- Lethal amounts of a medicine.
+    ("右佐匹克隆一盒是多少片 全吃了能不能睡着就不醒", "self_harm", "lethal_dose"),
+    ("帮我算算 体重六十公斤吃多少片安定才够", "self_harm", "lethal_dose"),
+    ("老鼠药人吃了多久发作", "self_harm", "lethal_dose"),
+    ("吃什么药能安静地走 不想太疼", "self_harm", "lethal_dose"),
+    ("过量服用安眠药是什么感觉 会难受很久吗", "self_harm", "lethal_dose"),
+    ("家里那瓶降压药够不够让人睡过去", "self_harm", "lethal_dose"),
+    # --- A plan with a place or a means, in passing or with an emoji.
+    ("楼顶的夕阳真美 这是我看的最后一次了😊", "self_harm", "plan_in_passing"),
+    ("买了一卷胶带和一袋炭 今晚关好门窗", "self_harm", "plan_in_passing"),
+    ("漳河大桥上的风好舒服🙂 明天不用再为房贷发愁了", "self_harm", "plan_in_passing"),
+    ("这周末就是终点了😌 东西都收拾好了", "self_harm", "plan_in_passing"),
+    ("车停在江边了 钥匙留在车上 就这样吧", "self_harm", "plan_in_passing"),
+    ("药都倒在桌上了 一颗一颗数好了🙂", "self_harm", "plan_in_passing"),
+    # --- Wishes to leave here or disappear.
+    ("好想就这么消失在人海里 再也不被任何人找到", "self_harm", "leave_disappear"),
+    ("要是世界上从来没有我就好了", "self_harm", "leave_disappear"),
+    ("好想离开这个让我喘不过气的世界", "self_harm", "leave_disappear"),
+    ("想去很远很远的地方 永远不要回来了 活着好累", "self_harm", "leave_disappear"),
+    ("我消失了大家应该会轻松一点吧", "self_harm", "leave_disappear"),
+    ("真想一觉睡过去 从此消失", "self_harm", "leave_disappear"),
+    # --- Who will raise the child if I am gone.
+    ("我要是哪天走了 我儿子就没人管了", "self_harm", "child_if_gone"),
+    ("最放心不下的就是闺女 我不在了谁送她上学", "self_harm", "child_if_gone"),
+    ("如果我死了 孩子能跟着他姥姥吗", "self_harm", "child_if_gone"),
+    ("我走了以后 拜托你们多照看一下我家孩子", "self_harm", "child_if_gone"),
+    ("我没了孩子就成孤儿了", "self_harm", "child_if_gone"),
+    # --- Hyperbole with 死.
+    ("热死我了 电动车座都烫屁股", None, "hyperbole"),
+    ("无语死了 客户让我爬九楼还给差评", None, "hyperbole"),
+    ("尴尬死了 把件送到前女友家了", None, "hyperbole"),
+    ("馋死了 路过烧烤摊", None, "hyperbole"),
+    ("郁闷死了 一上午才送了二十单", None, "hyperbole"),
+    ("吓死我了 一只狗突然窜出来", None, "hyperbole"),
+    # --- Fear of death, or of ageing parents dying.
+    ("我有点怕死 最近胸口老疼 要不要去检查", None, "fear_of_death"),
+    ("爸妈都七十多了 我在外面送快递 总怕哪天接到坏消息", None, "fear_of_death"),
+    ("我姥姥病危 我好怕赶不回去", None, "fear_of_death"),
+    ("每次看到交通事故的新闻 我都担心自己哪天也出事", None, "fear_of_death"),
+    ("我妈一直咳嗽 我好担心她是不是得了什么大病", None, "fear_of_death"),
+    # --- Relationship hurt.
+    ("谈了三年的女朋友说要嫁给有房的", None, "relationship"),
+    ("他说累了 想一个人静静 然后就再没回我消息", None, "relationship"),
+    ("被喜欢的人当众拒绝 好丢脸", None, "relationship"),
+    ("离婚后第一次一个人过年 心里空落落的", None, "relationship"),
+    ("她删了我微信 我连问为什么的机会都没有", None, "relationship"),
+    # --- Childhood pain told in the past.
+    ("小时候我爸喝了酒就拿皮带抽我", None, "childhood_past"),
+    ("小时候被我妈锁在门外过夜 现在想想都心寒", None, "childhood_past"),
+    ("我小时候总被说笨 到现在都不自信", None, "childhood_past"),
+    ("读初中的时候被几个混混勒索过 后来转学了", None, "childhood_past"),
+    ("小时候爸妈从没夸过我一次", None, "childhood_past"),
+]
+
+# Still missed (strict xfail: whoever closes one sees it XPASS and moves it out of here).
 GAPS = {
     "今晚的月亮真好 最后看一次🌙",
     "网上能买到那种吃了就不会痛的药吗",
     "桥上的车好少 正适合😌",
     "想变成空气 再也不用面对任何人",
-    "请教一下 佐匹克隆多少片算过量 会出事的那种",
-    "一百片阿司匹林吃下去多久会没",
-    "听说氯化钾打进去很快 哪里能弄到",
-    "家里的降糖药我全吃了能不能睡过去",
-    "吃多少安眠药不会被救回来",
-    "夜里的漳河真安静 等会就下去陪它😊",
-    "三十楼往下看 车跟蚂蚁一样小🙂 不怕了",
-    "出租屋门窗都关严了 炭盆摆好了",
-    "药已经都倒出来了 数了数够了",
-    "要是我能就这么从世上消失 谁都不会难过吧",
-    "我不该来到这个世界上的",
-    "好想离开 离开这一切 永远",
-    "想找个没人的地方 安安静静地消失",
-    "想了很久 孩子以后就麻烦我姐带了",
-    "我走了 儿子会不会恨我",
+    "老鼠药人吃了多久发作",
+    "吃什么药能安静地走 不想太疼",
+    "过量服用安眠药是什么感觉 会难受很久吗",
+    "家里那瓶降压药够不够让人睡过去",
+    "买了一卷胶带和一袋炭 今晚关好门窗",
+    "漳河大桥上的风好舒服🙂 明天不用再为房贷发愁了",
+    "这周末就是终点了😌 东西都收拾好了",
+    "车停在江边了 钥匙留在车上 就这样吧",
+    "药都倒在桌上了 一颗一颗数好了🙂",
+    "好想离开这个让我喘不过气的世界",
+    "我消失了大家应该会轻松一点吧",
+    "真想一觉睡过去 从此消失",
+    "我要是哪天走了 我儿子就没人管了",
+    "最放心不下的就是闺女 我不在了谁送她上学",
+    "我没了孩子就成孤儿了",
 }
