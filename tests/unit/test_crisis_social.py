@@ -149,3 +149,45 @@ def test_everyday_speech_next_to_danger_never_hides_it(
     for text in (f"{everyday} {danger}", f"{danger} {everyday}", f"{everyday}，{danger}"):
         signal = Understanding.crisis_in(text)
         assert signal is not None and signal.kind == kind, (text, signal)
+
+
+# Ordinary courier talk that uses the words the new families look for (药, 片, 楼顶, 河边, 炭,
+# 走了, 离开, 消失, 孩子, 怕, 小时候), written to probe them for false alarms.
+ORDINARY = [
+    "客户说件放楼顶了 明天去拿",
+    "今晚最后一单送到河边小区",
+    "天台漏水了 物业明天来修",
+    "感冒药一次吃几片",
+    "布洛芬吃多少片会伤胃",
+    "降压药一天吃几片合适",
+    "医生开的安眠药一次吃半片就够了",
+    "安定吃多了会上瘾吗",
+    "我走了以后谁接我的片区",
+    "我走了 片区交给小李",
+    "站长说我走了就不给结工资",
+    "离开这家公司 我再也不回来了",
+    "快递不见了 客户说找不到了",
+    "他消失了好几天 电话也不接",
+    "我想离开这个行业 去学门手艺",
+    "孩子以后就交给我妈带了 我去外地打工",
+    "找好地方停车了 没人会管吧",
+    "攒的药够吃一个月了",
+    "买了一袋炭 周末烧烤",
+    "小时候家里穷 现在好多了",
+    "我怕老板不给钱",
+    "怕客户投诉",
+    "我爸怕死 不肯去医院做手术",
+    "明天就放假了 终于可以好好睡一觉",
+    "最后一天上班 明天开始休年假",
+    "在江边跑了一下午件 累得要死",
+    "十八楼的客户又不在家",
+    "我要是走了 这个月的提成还给不给",
+    "不然早就辞职了 为了孩子忍着",
+    "吃多少都不胖 气死了",
+    "新来的同事一下子消失了 站长说他不干了",
+]
+
+
+@pytest.mark.parametrize("text", ORDINARY)
+def test_ordinary_talk_with_the_same_words_stays_quiet(text: str) -> None:
+    assert Understanding.crisis_in(text) is None
