@@ -105,7 +105,7 @@ def _violence_verdict(variants: list[tuple[str, str]]) -> tuple[str | None, bool
     return cues[0][1], False
 
 
-def _variants(text: str, *, clauses: bool = False) -> list[tuple[str, str]]:
+def _variants(text: str) -> list[tuple[str, str]]:
     """(compact, masked) forms of `text`: spaces removed, then spaces kept as clause breaks.
 
     Spaces are dropped so that "不 想 活 了" is caught. Couriers also write without punctuation and
@@ -113,9 +113,9 @@ def _variants(text: str, *, clauses: bool = False) -> list[tuple[str, str]]:
     for the patterns that need a clause end. Masks are computed once, on the joined form, so the
     second form can add cues but never lose a mask.
 
-    With `clauses`, a third form masks the clauses on their own, so that everyday speech can
-    never reach across a space and swallow a cue: in "好想死 累得不行" the joined form reads 死累
-    (an intensifier) and loses 想死; the third form keeps it.
+    A third form masks the clauses on their own, so that everyday speech can never reach across
+    a space and swallow a cue: in "好想死 累得不行" the joined form reads 死累 (an intensifier)
+    and loses 想死; the third form keeps it.
     """
     pieces = _SPACES.split(_ZERO_WIDTH.sub("", text).strip().casefold())
     joined = "".join(pieces)
@@ -128,18 +128,17 @@ def _variants(text: str, *, clauses: bool = False) -> list[tuple[str, str]]:
         spaced += [",", piece]
         spaced_masked += [MASK if inside_mask else ",", masked[at : at + len(piece)]]
         at += len(piece)
-    out = [(joined, masked), ("".join(spaced), "".join(spaced_masked))]
-    if clauses:
-        out.append(("".join(spaced), _mask("".join(spaced))))
-    return out
+    clauses = "".join(spaced)
+    return [(joined, masked), (clauses, "".join(spaced_masked)), (clauses, _mask(clauses))]
 
 
 def detect_crisis(text: str) -> CrisisSignal | None:
     """Return the first crisis cue in `text` (self-harm before violence), or None."""
-    for compact, masked in _variants(text, clauses=True):
+    variants = _variants(text)
+    for compact, masked in variants:
         if cue := _self_harm(compact, masked):
             return CrisisSignal("self_harm", cue)
-    cue, _ = _violence_verdict(_variants(text, clauses=True))
+    cue, _ = _violence_verdict(variants)
     return CrisisSignal("violence", cue) if cue else None
 
 
@@ -149,7 +148,7 @@ def is_told_after_the_fact(text: str) -> bool:
     model's low-floor crisis net from firing on it; the answer still names 110 and 120."""
     if not _told_after_the_fact(_INVISIBLE.sub("", text).casefold()):
         return False  # most messages: two short searches, not the whole crisis check again
-    variants = _variants(text, clauses=True)
+    variants = _variants(text)
     if not variants or any(_self_harm(compact, masked) for compact, masked in variants):
         return False
     cue, after_the_fact = _violence_verdict(variants)
