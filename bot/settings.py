@@ -75,6 +75,17 @@ class Settings(BaseSettings):
     unclaimed_minutes: float = Field(default=5.0, gt=0)
     urgent_unclaimed_minutes: float = Field(default=1.0, gt=0)
 
+    # The web console for the union office (issue 16; see console/__init__.py).
+    console_host: str = "127.0.0.1"
+    console_port: int = 8000
+    # Signs the console's session cookies. Unset: generated once into `console_secret_file`
+    # (mode 0600, outside git); set it on a server with several processes or hosts.
+    console_secret_key: SecretStr | None = None
+    console_secret_file: Path = PROJECT_ROOT / "var" / "console-secret"
+    console_session_minutes: int = Field(default=480, gt=0)
+    # Mark cookies Secure (only sent over HTTPS): set true behind the HTTPS reverse proxy.
+    console_secure_cookies: bool = False
+
     timezone: str = "Asia/Shanghai"
     log_level: str = "INFO"
     log_message_text: bool = False
