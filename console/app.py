@@ -6,12 +6,10 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Callable, Iterator
-from contextlib import AbstractContextManager
+from collections.abc import Iterator
 from pathlib import Path
 
 import uvicorn
-from sqlalchemy.orm import Session
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.routing import BaseRoute, Mount
@@ -51,7 +49,7 @@ FIRST_USER_COMMAND = "courier-aid console user add --name 你的名字 --role ad
 
 def create_app(
     config: ConsoleConfig,
-    uow: Callable[[], AbstractContextManager[Session]],
+    uow: UnitOfWork,
     clock: Clock,
     *,
     deliver: Deliver | None = None,
@@ -71,9 +69,7 @@ def create_app(
     return Starlette(routes=routes, middleware=[Middleware(SecurityHeaders)])
 
 
-def startup_message(
-    config: ConsoleConfig, uow: Callable[[], AbstractContextManager[Session]]
-) -> str:
+def startup_message(config: ConsoleConfig, uow: UnitOfWork) -> str:
     """What `courier-aid run` prints: the address, and how to make the first user if none."""
     with uow() as session:
         users = count_users(session)

@@ -11,7 +11,6 @@ import datetime as dt
 import hmac
 import logging
 from collections.abc import Awaitable, Callable, Mapping
-from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -30,6 +29,7 @@ from console import accounts, audit
 from console.accounts import Viewer
 from console.config import ConsoleConfig
 from handoff.notices import Outcome
+from storage.db import UnitOfWork
 
 log = logging.getLogger(__name__)
 TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
@@ -65,7 +65,7 @@ class Deps:
     """What every page can use; made once by `app.create_app`."""
 
     config: ConsoleConfig
-    uow: Callable[[], AbstractContextManager[Session]]
+    uow: UnitOfWork
     clock: Clock
     env: Environment
     deliver: Deliver | None = None
@@ -99,6 +99,7 @@ class Req:
     address: str
     now: dt.datetime
     flash: str | None = None
+    multi: Mapping[str, list[str]] = field(default_factory=dict)
     outbox: list[Outcome] = field(default_factory=list)
 
     def render(self, template: str, status: int = 200, **context: Any) -> HTMLResponse:
@@ -190,9 +191,13 @@ def guard(
     async def endpoint(request: Request) -> Response:
         found = await run_in_threadpool(_session_of, deps, request)
         form: dict[str, str] = {}
+        multi: dict[str, list[str]] = {}
         if request.method == "POST":
             data = await request.form()
-            form = {k: v for k, v in data.items() if isinstance(v, str)}
+            for key, value in data.multi_items():
+                if isinstance(value, str):
+                    form[key] = value
+                    multi.setdefault(key, []).append(value)
         if found is None:
             if request.method == "POST":
                 return forbidden(deps, "登录已过期，请重新登录后再试。")
@@ -206,7 +211,7 @@ def guard(
             deps=deps, viewer=viewer, csrf=csrf, path=request.url.path,
             query=dict(request.query_params), form=form, params=dict(request.path_params),
             address=client_address(request), now=deps.clock.now(),
-            flash=read_flash(deps, request),
+            flash=read_flash(deps, request), multi=multi,
         )  # fmt: skip
         try:
             response = await run_in_threadpool(page, req)
