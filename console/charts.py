@@ -8,16 +8,18 @@ from __future__ import annotations
 
 import csv
 import io
+import math
 from dataclasses import dataclass
 from typing import Literal
 
 from markupsafe import Markup, escape
 
 COLOURS = ("#b4530f", "#2f6f9f", "#1f7a3d", "#7a4fa0", "#b42318", "#8a6d1d", "#5b6776")
-WIDTH = 640
-LABEL_W = 180
-ROW_H = 18
-LINE_H = 260
+WIDTH = 420  # about a phone's width, so 13px text stays readable there
+LABEL_W = 130
+ROW_H = 20
+LINE_H = 220
+LEGEND_ROW = 18
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,20 +67,24 @@ def _number(value: float) -> str:
     return str(int(value)) if float(value).is_integer() else f"{value:.1f}"
 
 
-def _clip(label: str, limit: int = 11) -> str:
+def _clip(label: str, limit: int = 8) -> str:
     return label if len(label) <= limit else label[: limit - 1] + "…"
 
 
-def _legend(chart: Chart, y: int) -> list[str]:
+def _legend(chart: Chart) -> tuple[list[str], int]:
+    """The series' colours above the plot, wrapped into rows; returns the parts and height."""
     if len(chart.series) < 2:
-        return []
-    parts, x = [], 4
+        return [], 6
+    parts, x, y = [], 4, 14
     for i, s in enumerate(chart.series):
+        width = 24 + 13 * len(s.name)
+        if x > 4 and x + width > WIDTH:
+            x, y = 4, y + LEGEND_ROW
         colour = COLOURS[i % len(COLOURS)]
         parts.append(f'<rect x="{x}" y="{y - 10}" width="12" height="12" fill="{colour}"/>')
         parts.append(f'<text x="{x + 16}" y="{y}" font-size="12">{escape(s.name)}</text>')
-        x += 30 + 14 * len(s.name)
-    return parts
+        x += width
+    return parts, y + 10
 
 
 def _open(chart: Chart, height: int) -> str:
@@ -99,11 +105,11 @@ def _hbar(chart: Chart) -> Markup:
         return _empty(chart)
     n_series = len(chart.series)
     group_h = ROW_H * n_series + 8
-    top = 24 if n_series > 1 else 6
+    legend, top = _legend(chart)
     height = top + group_h * len(chart.labels) + 4
     peak = max(v for s in chart.series for v in s.values) or 1
-    room = WIDTH - LABEL_W - 56
-    parts = [_open(chart, height), *_legend(chart, 14)]
+    room = WIDTH - LABEL_W - 40
+    parts = [_open(chart, height), *legend]
     for i, label in enumerate(chart.labels):
         y0 = top + i * group_h
         parts.append(
@@ -130,12 +136,14 @@ def _hbar(chart: Chart) -> Markup:
 def _line(chart: Chart) -> Markup:
     if chart.empty:
         return _empty(chart)
-    left, right, top, bottom = 40, 10, 28 if len(chart.series) > 1 else 10, 30
+    legend, top = _legend(chart)
+    left, right, bottom = 36, 10, 30
     plot_w, plot_h = WIDTH - left - right, LINE_H - top - bottom
-    peak = max(v for s in chart.series for v in s.values) or 1
+    highest = max(v for s in chart.series for v in s.values)
+    peak = max(4, math.ceil(highest / 4) * 4)  # four whole-number steps on the axis
     count = len(chart.labels)
     step = plot_w / max(1, count - 1)
-    parts = [_open(chart, LINE_H), *_legend(chart, 14)]
+    parts = [_open(chart, LINE_H), *legend]
     for k in range(5):  # gridlines and the y axis
         value = peak * k / 4
         y = top + plot_h - plot_h * k / 4
@@ -144,14 +152,15 @@ def _line(chart: Chart) -> Markup:
         )
         parts.append(
             f'<text x="{left - 4}" y="{y + 4:.1f}" font-size="11" text-anchor="end">'
-            f"{escape(_number(round(value, 1)))}</text>"
+            f"{escape(_number(value))}</text>"
         )
-    every = max(1, count // 7)
+    every = max(1, count // 5)
     for i, label in enumerate(chart.labels):
         if i % every == 0 or i == count - 1:
             x = left + i * step
+            anchor = "end" if i == count - 1 else "middle"
             parts.append(
-                f'<text x="{x:.1f}" y="{LINE_H - 10}" font-size="11" text-anchor="middle">'
+                f'<text x="{x:.1f}" y="{LINE_H - 10}" font-size="11" text-anchor="{anchor}">'
                 f"{escape(label[-5:])}</text>"
             )
     for j, s in enumerate(chart.series):

@@ -150,8 +150,10 @@ def client_address(request: Request) -> str:
     return request.client.host if request.client else "unknown"
 
 
-def forbidden(deps: Deps, reason: str) -> HTMLResponse:
-    return deps.html("error.html", 403, title="禁止操作", message=reason)
+def forbidden(
+    deps: Deps, reason: str, viewer: Viewer | None = None, csrf: str = ""
+) -> HTMLResponse:
+    return deps.html("error.html", 403, title="禁止操作", message=reason, viewer=viewer, csrf=csrf)
 
 
 def not_found(deps: Deps) -> HTMLResponse:
@@ -204,9 +206,11 @@ def guard(
             return RedirectResponse(f"/login?next={quote(request.url.path)}", status_code=303)
         _token, viewer, csrf = found
         if request.method == "POST" and not same_token(form.get("csrf"), csrf):
-            return forbidden(deps, "请求缺少有效的安全令牌（CSRF）。请回到页面刷新后再提交。")
+            return forbidden(
+                deps, "请求缺少有效的安全令牌（CSRF）。请回到页面刷新后再提交。", viewer, csrf
+            )
         if not viewer.can(role):
-            return forbidden(deps, f"你的角色（{viewer.role_label}）不能做这件事。")
+            return forbidden(deps, f"你的角色（{viewer.role_label}）不能做这件事。", viewer, csrf)
         req = Req(
             deps=deps, viewer=viewer, csrf=csrf, path=request.url.path,
             query=dict(request.query_params), form=form, params=dict(request.path_params),
