@@ -85,6 +85,9 @@ class Settings(BaseSettings):
     console_session_minutes: int = Field(default=480, gt=0)
     # Mark cookies Secure (only sent over HTTPS): set true behind the HTTPS reverse proxy.
     console_secure_cookies: bool = False
+    # `courier-aid run` serves the console beside the assistant; false where a unit of its own
+    # runs `courier-aid console` (deploy/systemd).
+    console_with_assistant: bool = True
 
     timezone: str = "Asia/Shanghai"
     log_level: str = "INFO"
