@@ -26,6 +26,7 @@ from storage.console_models import (
 
 NAME_MAX = 32
 PASSWORD_MIN = 10
+KEEP_ATTEMPTS = dt.timedelta(days=1)
 ROLE_LABELS = {"admin": "管理员", "coordinator": "协调员", "viewer": "只读"}
 ROLE_RANK = {"viewer": 0, "coordinator": 1, "admin": 2}
 _hasher = PasswordHasher()
@@ -110,7 +111,9 @@ def login(
     session: Session, config: ConsoleConfig, name: str, password: str, address: str,
     now: dt.datetime,
 ) -> tuple[LoginResult, ConsoleUser | None]:  # fmt: skip
-    """Check a login. Every attempt is recorded; failures count towards the lockout."""
+    """Check a login. Every attempt is recorded; failures count towards the lockout. Attempts
+    older than a day are deleted here (they only serve the rate limit and the lockout)."""
+    session.execute(delete(ConsoleLoginAttempt).where(ConsoleLoginAttempt.at < now - KEEP_ATTEMPTS))
     since = now - config.rate_window
     failures = session.scalar(
         select(func.count(ConsoleLoginAttempt.id)).where(

@@ -13,6 +13,7 @@ from starlette.routing import Route
 
 from common.replies import to_plain
 from console.web import Deps, NotFound, Req, guard
+from reminders.commands import STATE_LABELS as REMINDER_STATES
 from reminders.commands import CommandError, Context, Output, run
 from reminders.events import EventError, get_event
 from reminders.offsets import format_offset, format_offsets
@@ -27,6 +28,12 @@ DELIVERY_LABELS = (
     ("sending", "发送中"), ("withdrawn", "撤回"), ("expired", "过期"),
 )  # fmt: skip
 STATUS_LABELS = {"scheduled": "已排期", "cancelled": "已取消"}
+KIND_LABELS = {
+    "offset": "提前提醒",
+    "change": "变动通知",
+    "cancel": "取消通知",
+    "campaign": "青年服务月",
+}
 
 
 def _context(req: Req) -> Context:
@@ -121,6 +128,7 @@ def routes(deps: Deps) -> list[Route]:
             "event.html", event=report.data["event"], reminders=report.data["reminders"],
             values=values, preview=shown, tags=tags, chosen=chosen, error=None,
             labels=DELIVERY_LABELS, status_labels=STATUS_LABELS, event_id=event_id,
+            kind_labels=KIND_LABELS, state_labels=REMINDER_STATES,
         )  # fmt: skip
 
     def edit(req: Req) -> Response:
