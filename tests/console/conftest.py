@@ -7,6 +7,7 @@ import re
 from collections.abc import Iterator
 
 import pytest
+from argon2 import PasswordHasher
 from httpx import Response
 from sqlalchemy import Engine
 from starlette.testclient import TestClient
@@ -38,6 +39,14 @@ def make_config(**changes: object) -> ConsoleConfig:
     }
     values.update(changes)
     return ConsoleConfig(**values)  # type: ignore[arg-type]
+
+
+@pytest.fixture(autouse=True)
+def cheap_hashes(monkeypatch: pytest.MonkeyPatch) -> None:
+    """argon2id still, at test cost: the production parameters take ~0.2 s a hash here."""
+    monkeypatch.setattr(
+        "console.accounts.HASHER", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+    )
 
 
 @pytest.fixture
