@@ -71,9 +71,18 @@ def create_app(
 
 def startup_message(config: ConsoleConfig, uow: UnitOfWork) -> str:
     """What `courier-aid run` prints: the address, and how to make the first user if none."""
+    return _banner(config.address, uow)
+
+
+def console_banner(settings: Settings, uow: UnitOfWork) -> str:
+    """`startup_message` from the settings alone (reads no secret, builds no app)."""
+    return _banner(f"http://{settings.console_host}:{settings.console_port}/", uow)
+
+
+def _banner(address: str, uow: UnitOfWork) -> str:
     with uow() as session:
         users = count_users(session)
-    lines = [f"控制台 console: {config.address}"]
+    lines = [f"控制台 console: {address}"]
     if users == 0:
         lines.append(f"还没有控制台账号。先创建第一个 (no console user yet): {FIRST_USER_COMMAND}")
     return "\n".join(lines)

@@ -9,7 +9,8 @@ import pytest
 from sqlalchemy import select
 
 from bot.cli import main
-from console.app import startup_message
+from bot.settings import Settings
+from console.app import console_banner, startup_message
 from console.config import load_secret
 from storage.console_models import ConsoleUser
 from storage.db import UnitOfWork, make_engine
@@ -37,6 +38,8 @@ def test_user_add_from_stdin_and_the_first_user_hint(
         assert user.role == "admin" and user.password_hash.startswith("$argon2id$")
     message = startup_message(make_config(), uow)
     assert "http://127.0.0.1:8000/" in message and "user add" not in message
+    settings = Settings(_env_file=None, console_port=8123)  # type: ignore[call-arg]
+    assert console_banner(settings, uow) == "控制台 console: http://127.0.0.1:8123/"
     engine.dispose()
 
 
