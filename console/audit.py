@@ -19,6 +19,7 @@ ACTION_LABELS = {
     "event_cancel": "取消活动",
     "case_close": "结束个案",
     "case_reassign": "转交个案",
+    "transcript_view": "查看对话记录",
     "staff_add": "添加工作人员",
     "staff_update": "修改工作人员",
     "staff_remove": "移除工作人员",

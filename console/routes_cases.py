@@ -74,7 +74,12 @@ def routes(deps: Deps) -> list[Route]:
                 raise NotFound
             ctx, staff = ctx_of(req, session), staff_by_id(session)
             row = _row(ctx, case, staff)
-            lines = transcript_lines(ctx, case)
+            # Transcripts (counselling ones among them) only for coordinators and admins, and
+            # every reading is audited, as the staff desk's /transcript is.
+            may_read = req.viewer.can("coordinator")
+            lines = transcript_lines(ctx, case) if may_read else []
+            if may_read:
+                req.audit(session, "transcript_view", f"个案 #{case_id}")
             notes = list((case.summary or {}).get("notes", []))
             actions = [
                 {"at": a.at, "actor": a.actor, "action": a.action, "detail": a.detail}
@@ -87,7 +92,7 @@ def routes(deps: Deps) -> list[Route]:
         return req.render(
             "case.html", case=row, lines=lines, notes=notes, actions=actions, staff=active,
             roles=[(r, ROLE_LABELS[r]) for r in ROLES], close_note=close_note,
-            risk_labels=RISK_LABELS, role_labels=ROLE_LABELS,
+            risk_labels=RISK_LABELS, role_labels=ROLE_LABELS, may_read=may_read,
         )  # fmt: skip
 
     def act(req: Req, action: str) -> Response:

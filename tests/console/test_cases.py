@@ -42,10 +42,22 @@ def test_queue_urgent_first_and_only_pseudonyms(as_viewer: TestClient, ids: dict
     assert COURIER_REF not in page and COURIER_PHONE not in page
 
 
-def test_transcript_is_masked(as_viewer: TestClient, ids: dict[str, int]) -> None:
-    page = as_viewer.get(f"/cases/{ids['closed']}").text
+def test_transcript_is_masked_and_its_reading_audited(
+    as_coordinator: TestClient, ids: dict[str, int], uow: UnitOfWork
+) -> None:
+    page = as_coordinator.get(f"/cases/{ids['closed']}").text
     assert "138****5678" in page and COURIER_PHONE not in page and COURIER_REF not in page
     assert "来访者" in page and "海豚100" in page and "小李" in page
+    with uow() as session:
+        row = session.scalars(select(ConsoleAudit).order_by(ConsoleAudit.id.desc())).first()
+    assert row is not None and row.action == "transcript_view" and row.actor == "coord1"
+
+
+def test_a_viewer_sees_the_case_but_not_the_transcript(
+    as_viewer: TestClient, ids: dict[str, int]
+) -> None:
+    page = as_viewer.get(f"/cases/{ids['closed']}").text
+    assert "海豚100" in page and "138****5678" not in page and "只有协调员和管理员能看" in page
 
 
 def test_coordinator_closes_a_case_audited(
@@ -65,10 +77,12 @@ def test_coordinator_closes_a_case_audited(
     assert "通知未发出" in as_coordinator.get(url).text
     with uow() as session:
         staff_row = session.scalars(select(StaffAudit).order_by(StaffAudit.id.desc())).first()
-        console_row = session.scalars(select(ConsoleAudit).order_by(ConsoleAudit.id.desc())).first()
+        console_row = session.scalars(
+            select(ConsoleAudit).where(ConsoleAudit.action == "case_close")
+        ).first()
     assert staff_row is not None and staff_row.actor == "console:coord1"
     assert staff_row.action == "close" and staff_row.case_id == ids["claimed"]
-    assert console_row is not None and console_row.action == "case_close"
+    assert console_row is not None and console_row.target == f"个案 #{ids['claimed']}"
 
 
 def test_reassign_puts_the_case_back_for_the_next_tick(
