@@ -30,10 +30,10 @@ ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-net
         "--disable-component-update", "--disable-sync"]  # fmt: skip
 NOW = dt.datetime(2026, 11, 30, 2, 0, tzinfo=dt.UTC)
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.integration]
 
 if not CHROMIUM.exists():
-    if os.environ.get("CI") == "true":
+    if os.environ.get("CI"):
         pytest.fail("CI: /usr/bin/chromium is required (apt-get install chromium fonts-noto-cjk)",
                     pytrace=False)  # fmt: skip
     pytest.skip(
