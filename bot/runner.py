@@ -13,13 +13,15 @@ import contextlib
 import logging
 import os
 import signal
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Coroutine
 from dataclasses import dataclass, field
+from typing import Any
 
 from bot.app import build_core
 from bot.core.assembly import Core
 from bot.settings import Settings
 from common.clock import Clock
+from handoff.notices import Outcome
 from reminders.runtime import Channel
 
 log = logging.getLogger(__name__)
@@ -74,10 +76,46 @@ async def start(settings: Settings, *, clock: Clock | None = None) -> Running:
             running.stops.append(channel.stop)
             running.reminder_channels.append(channel.reminder_channel())
         await core.start(running.reminder_channels)
+        if settings.console_with_assistant:
+            from console.app import serve_console
+
+            console = serve_console(
+                settings, uow=core.services.uow, clock=core.services.clock,
+                deliver=_deliver(core),
+            )  # fmt: skip
+            task = asyncio.create_task(_beside(console, settings), name="console")
+            running.stops.append(lambda: _cancel(task))
     except BaseException:
         await running.stop()
         raise
     return running
+
+
+def _deliver(core: Core) -> Callable[[Outcome], Awaitable[None]]:
+    """What a console action sends (a reassigned case's notices) goes out like any other."""
+
+    async def deliver(outcome: Outcome) -> None:
+        await core.dispatcher.carry_out(outcome)
+
+    return deliver
+
+
+async def _beside(console: Coroutine[Any, Any, None], settings: Settings) -> None:
+    """The console must never take the assistant down: a port in use (uvicorn exits) or a
+    crash is logged, and couriers are still answered."""
+    try:
+        await console
+    except (Exception, SystemExit):
+        log.error(
+            "the console could not run on %s:%s; the assistant goes on without it",
+            settings.console_host, settings.console_port, exc_info=True,
+        )  # fmt: skip
+
+
+async def _cancel(task: asyncio.Task[None]) -> None:
+    task.cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        await task
 
 
 async def serve(settings: Settings, *, with_parent: bool = False) -> None:

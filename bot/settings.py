@@ -95,6 +95,19 @@ class Settings(BaseSettings):
     # reports. Purged daily at RETENTION_PURGE_TIME (local, HH:MM) and by `courier-aid data purge`.
     retention_days: int = Field(default=180, ge=1)
     retention_purge_time: str = "03:30"
+    # The web console for the union office (issue 16; see console/__init__.py).
+    console_host: str = "127.0.0.1"
+    console_port: int = 8000
+    # Signs the console's session cookies. Unset: generated once into `console_secret_file`
+    # (mode 0600, outside git); set it on a server with several processes or hosts.
+    console_secret_key: SecretStr | None = None
+    console_secret_file: Path = PROJECT_ROOT / "var" / "console-secret"
+    console_session_minutes: int = Field(default=480, gt=0)
+    # Mark cookies Secure (only sent over HTTPS): set true behind the HTTPS reverse proxy.
+    console_secure_cookies: bool = False
+    # `courier-aid run` serves the console beside the assistant; false where a unit of its own
+    # runs `courier-aid console` (deploy/systemd).
+    console_with_assistant: bool = True
 
     timezone: str = "Asia/Shanghai"
     log_level: str = "INFO"

@@ -80,4 +80,21 @@ if [ ! -f "$rasa_stamp" ]; then
   rm -f .venv-rasa/.installed-*
   touch "$rasa_stamp"
 fi
+# --- the browser for the console's end-to-end tests -------------------------------------------
+# Debian's Chromium (driven by Playwright through its executable path; no browser download) and
+# fonts, so screenshots show Chinese and the reminder previews' emoji instead of boxes.
+browser_pkgs=()
+[ -x /usr/bin/chromium ] || browser_pkgs+=(chromium)
+dpkg -s fonts-noto-cjk >/dev/null 2>&1 || browser_pkgs+=(fonts-noto-cjk)
+dpkg -s fonts-noto-color-emoji >/dev/null 2>&1 || browser_pkgs+=(fonts-noto-color-emoji)
+if [ ${#browser_pkgs[@]} -gt 0 ]; then
+  if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1; then
+    say "installing ${browser_pkgs[*]} for the console's browser tests"
+    quiet apt-get install -y --no-install-recommends "${browser_pkgs[@]}" \
+      || { quiet apt-get update && quiet apt-get install -y --no-install-recommends "${browser_pkgs[@]}"; }
+  else
+    say "browser tests of the console are skipped until you install: sudo apt-get install ${browser_pkgs[*]}"
+  fi
+fi
+
 say "ready (.venv: $(.venv/bin/python -V 2>&1), .venv-rasa: $(.venv-rasa/bin/python -V 2>&1))"

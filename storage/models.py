@@ -164,6 +164,8 @@ class ProcessedUpdate(Base):
     received_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), index=True)
 
 
-# The staff tables (issue 5) live in their own module; importing it registers them on `Base`.
+# The channels' tables, the staff tables (issue 5) and the web console's accounts and audit
+# (issue 16) live in their own modules; importing them registers them on `Base`.
 from storage import channel_models as _channel_models  # noqa: E402, F401
+from storage import console_models as _console_models  # noqa: E402, F401
 from storage import handoff_models as _handoff_models  # noqa: E402, F401

@@ -13,6 +13,7 @@ import pytest
 
 from bot.settings import PROJECT_ROOT
 from tests.e2e.conftest import TOKEN, Courier, button_data
+from tests.helpers.services import free_port
 from tests.standin.bot_api import BotAPIStandin
 
 pytestmark = pytest.mark.integration
@@ -28,6 +29,8 @@ class BotProcess:
             "TELEGRAM_API_BASE_URL": api.root,
             "NLU_URL": nlu_url,  # the session's server: `run` uses it instead of starting one
             "DATABASE_URL": f"sqlite:///{workdir / 'run.db'}",
+            "CONSOLE_PORT": str(free_port()),  # the console runs beside the assistant
+            "CONSOLE_SECRET_FILE": str(workdir / "console-secret"),
         }
         self._workdir = workdir
         self._api = api
