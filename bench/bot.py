@@ -37,6 +37,7 @@ from typing import Any
 from bench.memory import cpu_seconds, machine, peak_rss_mib
 from bot.settings import PROJECT_ROOT, Settings
 from knowledge.loader import load_entries
+from nlu.auth import resolve_token
 from nlu.server import RasaServer, is_ready
 from nlu.training import train
 from tests.helpers.services import free_port
@@ -151,6 +152,7 @@ def nlu_server(args: argparse.Namespace, nlu_url: str) -> RasaServer | NoServer:
         model=model,
         nlu_url=nlu_url,
         log_file=settings.build_dir / "rasa-bench-server.log",
+        auth_token=resolve_token(settings.nlu_auth_token, settings.nlu_token_file),
     )
 
 
@@ -159,7 +161,8 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
     server = nlu_server(args, nlu_url)
     couriers = [FIRST_COURIER + i for i in range(args.couriers)]
     with tempfile.TemporaryDirectory(prefix="courier-aid-bench-") as tmp, server:
-        assert args.nlu == "offline" or is_ready(nlu_url)
+        token = resolve_token(Settings().nlu_auth_token, Settings().nlu_token_file)
+        assert args.nlu == "offline" or is_ready(nlu_url, token=token)
         workdir = Path(tmp)
         async with BotAPIStandin(token=TOKEN) as api:
             bot = start_bot(api, nlu_url, workdir, offline=args.nlu == "offline")

@@ -18,6 +18,7 @@ from knowledge.catalog import Catalog
 from knowledge.loader import load_entries, load_topics
 from knowledge.render import Renderer
 from knowledge.store import LoadReport, load_into_db, read_from_db
+from nlu.auth import resolve_token
 from nlu.client import NLUClient
 from nlu.fallback import OfflineMatcher
 from storage.db import UnitOfWork, make_engine
@@ -37,7 +38,12 @@ def make_policy(settings: Settings, catalog: Catalog) -> Policy:
 
 def make_understanding(settings: Settings, catalog: Catalog) -> tuple[Understanding, NLUClient]:
     offline = OfflineMatcher(catalog.examples())
-    client = NLUClient(settings.nlu_url, offline=offline, timeout=settings.nlu_timeout_seconds)
+    client = NLUClient(
+        settings.nlu_url,
+        offline=offline,
+        timeout=settings.nlu_timeout_seconds,
+        token=resolve_token(settings.nlu_auth_token, settings.nlu_token_file),
+    )
     return Understanding(client, make_policy(settings, catalog)), client
 
 

@@ -75,7 +75,7 @@ def _nlu_for_batch(settings: Settings) -> Iterator[None]:
     """
     from nlu.server import is_ready
 
-    if is_ready(settings.nlu_url):
+    if is_ready(settings.nlu_url, token=_nlu_token(settings)):
         yield
         return
     print(
@@ -203,13 +203,55 @@ def cmd_nlu_train(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
+def _nlu_token(settings: Settings) -> str:
+    from nlu.auth import resolve_token
+
+    return resolve_token(settings.nlu_auth_token, settings.nlu_token_file)
+
+
 def _server(settings: Settings, model: Path) -> RasaServer:
     return RasaServer(
         rasa_venv=settings.rasa_venv,
         model=model,
         nlu_url=settings.nlu_url,
         log_file=settings.build_dir / "rasa-server.log",
+        auth_token=_nlu_token(settings),
+        records=settings.nlu_server_records,
     )
+
+
+@contextlib.contextmanager
+def _nlu_server_for_run(settings: Settings, *, start: bool) -> Iterator[None]:
+    """The NLU server `run` uses: one it starts and owns (and stops on exit), or one already
+    running at NLU_URL that accepts our token (a test's, an operator's `nlu serve`).
+
+    A server an earlier run started and left behind without its owner is stopped first, never
+    reused; a server that refuses our token, or takes requests without one, is not used.
+    """
+    from nlu.ownership import stop_orphans
+    from nlu.server import ServerError, Status, probe
+
+    for orphan in stop_orphans(settings.nlu_server_records):
+        print(f"stopped the NLU server left running at {orphan.url} by an earlier run", flush=True)
+    status = probe(settings.nlu_url, token=_nlu_token(settings))
+    if status is Status.READY:
+        print(f"using the NLU server already running at {settings.nlu_url}", file=sys.stderr)
+        yield
+        return
+    if status is not Status.ABSENT:
+        raise ServerError(
+            f"at {settings.nlu_url}: {status.value}. Stop it, or set NLU_URL elsewhere "
+            "(or NLU_AUTH_TOKEN to its token if it is meant to be used)"
+        )
+    if not start:
+        print("no NLU server: the offline matcher answers", file=sys.stderr)
+        yield
+        return
+    print("preparing the language model (the first time this takes a few minutes)...", flush=True)
+    server = _server(settings, _train(settings))
+    print("starting the NLU server...", flush=True)
+    with server:
+        yield
 
 
 def cmd_nlu_serve(settings: Settings, _args: argparse.Namespace) -> int:
@@ -261,7 +303,6 @@ def cmd_run(settings: Settings, args: argparse.Namespace) -> int:
 
     With `TELEGRAM_BOT_TOKEN` set the assistant is the Telegram bot; without, the terminal chat.
     """
-    from nlu.server import is_ready
 
     def assistant() -> int:
         if settings.telegram_bot_token is None:
@@ -272,16 +313,7 @@ def cmd_run(settings: Settings, args: argparse.Namespace) -> int:
         run_telegram(settings, with_parent=args.stop_with_parent)
         return 0
 
-    if is_ready(settings.nlu_url):
-        print(f"using the NLU server already running at {settings.nlu_url}", file=sys.stderr)
-        return assistant()
-    if args.no_nlu_server:
-        print("no NLU server: the offline matcher answers", file=sys.stderr)
-        return assistant()
-    print("preparing the language model (the first time this takes a few minutes)...", flush=True)
-    server = _server(settings, _train(settings))
-    print("starting the NLU server...", flush=True)
-    with server:
+    with _nlu_server_for_run(settings, start=not args.no_nlu_server):
         return assistant()
 
 

@@ -80,4 +80,8 @@ if [ ! -f "$rasa_stamp" ]; then
   rm -f .venv-rasa/.installed-*
   touch "$rasa_stamp"
 fi
+# --- the NLU server's auth token (nlu/auth.py) -------------------------------------------------
+# Made once, mode 0600, in var/ (ignored by git); NLU_AUTH_TOKEN, when set, is used instead.
+.venv/bin/python -m nlu.auth var/nlu-token
+
 say "ready (.venv: $(.venv/bin/python -V 2>&1), .venv-rasa: $(.venv-rasa/bin/python -V 2>&1))"
