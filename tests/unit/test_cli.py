@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -100,3 +101,25 @@ def test_run_refuses_a_server_that_does_not_take_our_token(
         settings = _settings_beside(running, tmp_path, tmp_path / "nlu-token")
         with pytest.raises(ServerError, match="refuses our token"):
             cli.cmd_run(settings, cli.build_parser().parse_args(["run"]))
+
+
+def test_eval_offline_asks_no_server(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`eval --offline` scores what the bot does while the server is down: no server is asked
+    for or started (the model is trained first if the data changed: a stand-in here)."""
+    trained: list[Settings] = []
+    monkeypatch.setattr(cli, "_train", lambda settings: trained.append(settings))
+    monkeypatch.setattr(cli, "_server", _no_server)
+    items = tmp_path / "items.jsonl"
+    item = {"text": "老板拖欠我三个月工资不给怎么办", "topic": "wages.arrears", "action": "answer"}
+    items.write_text(json.dumps(item, ensure_ascii=False) + "\n", encoding="utf-8")
+    settings = Settings(
+        nlu_url="http://127.0.0.1:9",  # never asked
+        models_dir=tmp_path / "models",  # no export: the BM25 matcher stands in
+        nlu_token_file=tmp_path / "nlu-token",
+    )
+    args = cli.build_parser().parse_args(["eval", str(items), "--json", "--offline"])
+    assert cli.cmd_eval(settings, args) == 0
+    assert trained == [settings]
+    assert '"answer_items": 1' in capsys.readouterr().out

@@ -193,3 +193,12 @@ async def test_a_refused_token_answers_offline_and_logs_no_token(
         await nlu.aclose()
     assert result.source == "offline" and result.top is not None
     assert "401" in caplog.text and "wrong-token" not in caplog.text
+
+
+async def test_without_a_server_the_offline_parser_answers_everything(rasa: ScriptedRasa) -> None:
+    nlu = NLUClient(None, offline=OFFLINE, timeout=0.5, token="t")
+    try:
+        result = await nlu.parse("送件摔伤了")
+    finally:
+        await nlu.aclose()
+    assert result.source == "offline" and rasa.texts == []
