@@ -213,8 +213,12 @@ class OfflineUnderstanding:
         if self._model is not None:
             try:
                 return self._model.parse(text)
-            except (ModelFileError, ImportError) as exc:
-                log.warning("in-process NLU model unusable (%s); using the BM25 matcher", exc)
+            except Exception as exc:  # the path taken when the server failed must not fail too
+                log.warning(
+                    "in-process NLU model unusable (%s: %s); using the BM25 matcher",
+                    type(exc).__name__,
+                    exc,
+                )
                 self._model = None
         return self._matcher.parse(text)
 
