@@ -10,7 +10,8 @@ message every `couriers / rate` seconds, so the flood guard never fires.
 
 Reported: messages handled per second, time from update to first reply (p50/p95/p99), how many
 got no reply, and the peak memory of the bot and of the Rasa server. `--nlu offline` leaves Rasa
-out (the bot's offline matcher answers, as when Rasa is down) to show what the bot alone holds.
+out (the model runs in the bot's process, as when Rasa is down: nlu/inprocess.py; the BM25
+matcher only if the model was never trained) to show what the bot alone holds.
 Telegram's own limit of about 30 messages a second is lifted for the bot here
 (TELEGRAM_OVERALL_RATE), because the question is whether the bot itself keeps up; the limiter is
 tested in the e2e tests.
@@ -139,7 +140,7 @@ class NoServer(contextlib.nullcontext[None]):
 
 def nlu_server(args: argparse.Namespace, nlu_url: str) -> RasaServer | NoServer:
     if args.nlu == "offline":
-        return NoServer()  # nothing listens at nlu_url: the bot's offline matcher answers
+        return NoServer()  # nothing listens at nlu_url: the model runs in the bot's process
     settings = Settings()
     model = train(
         load_entries().values(),
@@ -161,7 +162,8 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
     server = nlu_server(args, nlu_url)
     couriers = [FIRST_COURIER + i for i in range(args.couriers)]
     with tempfile.TemporaryDirectory(prefix="courier-aid-bench-") as tmp, server:
-        token = resolve_token(Settings().nlu_auth_token, Settings().nlu_token_file)
+        settings = Settings()
+        token = resolve_token(settings.nlu_auth_token, settings.nlu_token_file)
         assert args.nlu == "offline" or is_ready(nlu_url, token=token)
         workdir = Path(tmp)
         async with BotAPIStandin(token=TOKEN) as api:
