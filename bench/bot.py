@@ -10,7 +10,8 @@ message every `couriers / rate` seconds, so the flood guard never fires.
 
 Reported: messages handled per second, time from update to first reply (p50/p95/p99), how many
 got no reply, and the peak memory of the bot and of the Rasa server. `--nlu offline` leaves Rasa
-out (the bot's offline matcher answers, as when Rasa is down) to show what the bot alone holds.
+out (the model runs in the bot's process, as when Rasa is down: nlu/inprocess.py; the BM25
+matcher only if the model was never trained) to show what the bot alone holds.
 Telegram's own limit of about 30 messages a second is lifted for the bot here
 (TELEGRAM_OVERALL_RATE), because the question is whether the bot itself keeps up; the limiter is
 tested in the e2e tests.
@@ -37,6 +38,7 @@ from typing import Any
 from bench.memory import cpu_seconds, machine, peak_rss_mib
 from bot.settings import PROJECT_ROOT, Settings
 from knowledge.loader import load_entries
+from nlu.auth import resolve_token
 from nlu.server import RasaServer, is_ready
 from nlu.training import train
 from tests.helpers.services import free_port
@@ -138,7 +140,7 @@ class NoServer(contextlib.nullcontext[None]):
 
 def nlu_server(args: argparse.Namespace, nlu_url: str) -> RasaServer | NoServer:
     if args.nlu == "offline":
-        return NoServer()  # nothing listens at nlu_url: the bot's offline matcher answers
+        return NoServer()  # nothing listens at nlu_url: the model runs in the bot's process
     settings = Settings()
     model = train(
         load_entries().values(),
@@ -151,6 +153,7 @@ def nlu_server(args: argparse.Namespace, nlu_url: str) -> RasaServer | NoServer:
         model=model,
         nlu_url=nlu_url,
         log_file=settings.build_dir / "rasa-bench-server.log",
+        auth_token=resolve_token(settings.nlu_auth_token, settings.nlu_token_file),
     )
 
 
@@ -159,7 +162,9 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
     server = nlu_server(args, nlu_url)
     couriers = [FIRST_COURIER + i for i in range(args.couriers)]
     with tempfile.TemporaryDirectory(prefix="courier-aid-bench-") as tmp, server:
-        assert args.nlu == "offline" or is_ready(nlu_url)
+        settings = Settings()
+        token = resolve_token(settings.nlu_auth_token, settings.nlu_token_file)
+        assert args.nlu == "offline" or is_ready(nlu_url, token=token)
         workdir = Path(tmp)
         async with BotAPIStandin(token=TOKEN) as api:
             bot = start_bot(api, nlu_url, workdir, offline=args.nlu == "offline")

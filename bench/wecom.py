@@ -35,7 +35,8 @@ from typing import Any
 
 from bench.bot import QUESTIONS, RESULTS, NoServer, nlu_server, percentile
 from bench.memory import cpu_seconds, machine, peak_rss_mib
-from bot.settings import PROJECT_ROOT
+from bot.settings import PROJECT_ROOT, Settings
+from nlu.auth import resolve_token
 from nlu.server import is_ready
 from tests.helpers.services import free_port
 from tests.standin.wecom_api import WeComStandin
@@ -131,7 +132,9 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
     aes_key = base64.b64encode(os.urandom(32)).decode().rstrip("=")
     port = free_port()
     with tempfile.TemporaryDirectory(prefix="courier-aid-wecom-bench-") as tmp, server:
-        assert isinstance(server, NoServer) or is_ready(nlu_url)
+        settings = Settings()
+        token = resolve_token(settings.nlu_auth_token, settings.nlu_token_file)
+        assert isinstance(server, NoServer) or is_ready(nlu_url, token=token)
         workdir = Path(tmp)
         async with WeComStandin(callback_timeout=5.0) as api:
             api.set_callback(f"http://127.0.0.1:{port}/wecom/callback", TOKEN, aes_key)

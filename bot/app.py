@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import logging
 from functools import partial
+from pathlib import Path
 
 from sqlalchemy import Engine
 
@@ -28,8 +29,11 @@ from knowledge.catalog import Catalog
 from knowledge.loader import load_entries, load_topics
 from knowledge.render import Renderer
 from knowledge.store import LoadReport, load_into_db, read_from_db
+from nlu.auth import resolve_token
 from nlu.client import NLUClient
 from nlu.fallback import OfflineMatcher
+from nlu.inprocess import InProcessModel, OfflineUnderstanding, export_for
+from nlu.training import current_fingerprint
 from reminders.config import ReminderConfig
 from reminders.courier import CourierEvents, DeadlineAnswer
 from reminders.personal import DeadlineKind
@@ -48,9 +52,22 @@ def make_policy(settings: Settings, catalog: Catalog) -> Policy:
     return Policy({topic.id: topic.action for topic in catalog.topics.values()}, thresholds)
 
 
-def make_understanding(settings: Settings, catalog: Catalog) -> tuple[Understanding, NLUClient]:
-    offline = OfflineMatcher(catalog.examples())
-    client = NLUClient(settings.nlu_url, offline=offline, timeout=settings.nlu_timeout_seconds)
+def make_understanding(
+    settings: Settings, catalog: Catalog, *, server: bool = True
+) -> tuple[Understanding, NLUClient]:
+    """Understanding through the NLU server; while it does not answer (or with `server=False`
+    always), through the same model in-process, or the BM25 matcher if it was never exported."""
+
+    def export() -> Path:  # the model `nlu train` makes of the knowledge files; found on first use
+        return export_for(settings.models_dir, current_fingerprint(load_entries().values()))
+
+    offline = OfflineUnderstanding(InProcessModel(export), OfflineMatcher(catalog.examples()))
+    client = NLUClient(
+        settings.nlu_url if server else None,
+        offline=offline,
+        timeout=settings.nlu_timeout_seconds,
+        token=resolve_token(settings.nlu_auth_token, settings.nlu_token_file) if server else None,
+    )
     return Understanding(client, make_policy(settings, catalog)), client
 
 

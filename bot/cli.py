@@ -46,8 +46,10 @@ def _setup_logging(settings: Settings, *, to_file: bool = False) -> None:
 # --- understanding ----------------------------------------------------------------------------
 
 
-async def _classify_texts(settings: Settings, texts: Sequence[str]) -> list[Prediction]:
-    understanding, client = make_understanding(settings, catalog_from_files())
+async def _classify_texts(
+    settings: Settings, texts: Sequence[str], *, offline: bool = False
+) -> list[Prediction]:
+    understanding, client = make_understanding(settings, catalog_from_files(), server=not offline)
     limit = asyncio.Semaphore(8)
 
     async def one(text: str) -> Prediction:
@@ -67,15 +69,20 @@ async def _classify_texts(settings: Settings, texts: Sequence[str]) -> list[Pred
 
 
 @contextlib.contextmanager
-def _nlu_for_batch(settings: Settings) -> Iterator[None]:
+def _nlu_for_batch(settings: Settings, *, offline: bool = False) -> Iterator[None]:
     """The NLU server for a batch command: the running one, or one started for this run.
 
-    Without it every text would go to the offline matcher, and `eval` would score the wrong
-    thing, so a batch command never silently runs without the model.
+    Without it every text would go to the offline path, and `eval` would score the wrong
+    thing, so a batch command never silently runs without the server, unless `--offline` asks
+    for the in-process model (which needs the model trained: done here if the data changed).
     """
     from nlu.server import is_ready
 
-    if is_ready(settings.nlu_url):
+    if offline:
+        _train(settings)
+        yield
+        return
+    if is_ready(settings.nlu_url, token=_nlu_token(settings)):
         yield
         return
     print(
@@ -88,7 +95,7 @@ def _nlu_for_batch(settings: Settings) -> Iterator[None]:
         yield
 
 
-def cmd_classify(settings: Settings, _args: argparse.Namespace) -> int:
+def cmd_classify(settings: Settings, args: argparse.Namespace) -> int:
     """JSON lines with `text` in, one JSON object per line out (see DESIGN.md)."""
     items = []
     for number, line in enumerate(sys.stdin, start=1):
@@ -101,8 +108,8 @@ def cmd_classify(settings: Settings, _args: argparse.Namespace) -> int:
             print(f"line {number}: expected a JSON object with a text field", file=sys.stderr)
             return 2
         items.append(text)
-    with _nlu_for_batch(settings):
-        predictions = asyncio.run(_classify_texts(settings, items))
+    with _nlu_for_batch(settings, offline=args.offline):
+        predictions = asyncio.run(_classify_texts(settings, items, offline=args.offline))
     for text, pred in zip(items, predictions, strict=True):
         out = {
             "text": text,
@@ -118,8 +125,9 @@ def cmd_classify(settings: Settings, _args: argparse.Namespace) -> int:
 def cmd_eval(settings: Settings, args: argparse.Namespace) -> int:
     path = Path(args.file)
     items = read_items(path)
-    with _nlu_for_batch(settings):
-        predictions = asyncio.run(_classify_texts(settings, [item["text"] for item in items]))
+    texts = [item["text"] for item in items]
+    with _nlu_for_batch(settings, offline=args.offline):
+        predictions = asyncio.run(_classify_texts(settings, texts, offline=args.offline))
     report = score(items, predictions)
     if args.json:
         print(json.dumps({"file": str(path), **report.figures()}, ensure_ascii=False))
@@ -203,13 +211,55 @@ def cmd_nlu_train(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
+def _nlu_token(settings: Settings) -> str:
+    from nlu.auth import resolve_token
+
+    return resolve_token(settings.nlu_auth_token, settings.nlu_token_file)
+
+
 def _server(settings: Settings, model: Path) -> RasaServer:
     return RasaServer(
         rasa_venv=settings.rasa_venv,
         model=model,
         nlu_url=settings.nlu_url,
         log_file=settings.build_dir / "rasa-server.log",
+        auth_token=_nlu_token(settings),
+        records=settings.nlu_server_records,
     )
+
+
+@contextlib.contextmanager
+def _nlu_server_for_run(settings: Settings, *, start: bool) -> Iterator[None]:
+    """The NLU server `run` uses: one it starts and owns (and stops on exit), or one already
+    running at NLU_URL that accepts our token (a test's, an operator's `nlu serve`).
+
+    A server an earlier run started and left behind without its owner is stopped first, never
+    reused; a server that refuses our token, or takes requests without one, is not used.
+    """
+    from nlu.ownership import stop_orphans
+    from nlu.server import ServerError, Status, probe
+
+    for orphan in stop_orphans(settings.nlu_server_records):
+        print(f"stopped the NLU server left running at {orphan.url} by an earlier run", flush=True)
+    status = probe(settings.nlu_url, token=_nlu_token(settings))
+    if status is Status.READY:
+        print(f"using the NLU server already running at {settings.nlu_url}", file=sys.stderr)
+        yield
+        return
+    if status is not Status.ABSENT:
+        raise ServerError(
+            f"at {settings.nlu_url}: {status.value}. Stop it, or set NLU_URL elsewhere "
+            "(or NLU_AUTH_TOKEN to its token if it is meant to be used)"
+        )
+    if not start:
+        print("no NLU server: the model runs in this process", file=sys.stderr)
+        yield
+        return
+    print("preparing the language model (the first time this takes a few minutes)...", flush=True)
+    server = _server(settings, _train(settings))
+    print("starting the NLU server...", flush=True)
+    with server:
+        yield
 
 
 def cmd_nlu_serve(settings: Settings, _args: argparse.Namespace) -> int:
@@ -262,7 +312,6 @@ def cmd_run(settings: Settings, args: argparse.Namespace) -> int:
     Telegram when `TELEGRAM_BOT_TOKEN` is set, WeCom when `WECOM_CORP_ID` is set (both at once
     if both are); the terminal chat when neither is.
     """
-    from nlu.server import is_ready
 
     def assistant() -> int:
         from bot.runner import channels_configured
@@ -275,16 +324,7 @@ def cmd_run(settings: Settings, args: argparse.Namespace) -> int:
         run_channels(settings, with_parent=args.stop_with_parent)
         return 0
 
-    if is_ready(settings.nlu_url):
-        print(f"using the NLU server already running at {settings.nlu_url}", file=sys.stderr)
-        return assistant()
-    if args.no_nlu_server:
-        print("no NLU server: the offline matcher answers", file=sys.stderr)
-        return assistant()
-    print("preparing the language model (the first time this takes a few minutes)...", flush=True)
-    server = _server(settings, _train(settings))
-    print("starting the NLU server...", flush=True)
-    with server:
+    with _nlu_server_for_run(settings, start=not args.no_nlu_server):
         return assistant()
 
 
@@ -300,7 +340,7 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument(
         "--no-nlu-server",
         action="store_true",
-        help="do not train or start the NLU server; without one the offline matcher answers",
+        help="do not train or start the NLU server; without one the model runs in-process",
     )
     run.set_defaults(func=cmd_run, log_to_file=True)
     sub.add_parser("chat", help="terminal chat (NLU server must run)").set_defaults(
@@ -309,11 +349,13 @@ def build_parser() -> argparse.ArgumentParser:
     ask = sub.add_parser("ask", help="answer one question")
     ask.add_argument("text")
     ask.set_defaults(func=cmd_ask)
-    sub.add_parser("classify", help="JSON lines in, classifications out").set_defaults(
-        func=cmd_classify
-    )
+    offline_help = "no NLU server: the model in-process, as the bot runs it while Rasa is down"
+    classify = sub.add_parser("classify", help="JSON lines in, classifications out")
+    classify.add_argument("--offline", action="store_true", help=offline_help)
+    classify.set_defaults(func=cmd_classify)
     ev = sub.add_parser("eval", help="score an evaluation file")
     ev.add_argument("file")
+    ev.add_argument("--offline", action="store_true", help=offline_help)
     ev.add_argument("--json", action="store_true", help="print the figures as one JSON object")
     ev.add_argument("--errors", type=int, default=0, metavar="N", help="list N wrong items")
     ev.set_defaults(func=cmd_eval)

@@ -21,6 +21,13 @@ class Settings(BaseSettings):
     )
     nlu_url: str = "http://127.0.0.1:5005"
     nlu_timeout_seconds: float = 3.0
+    # The Rasa server's auth token (nlu/auth.py): this when set, else the token file's, which
+    # `make setup` makes once (mode 0600, outside git).
+    nlu_auth_token: SecretStr | None = None
+    nlu_token_file: Path = PROJECT_ROOT / "var" / "nlu-token"
+    # Where `courier-aid run` and `nlu serve` note the Rasa server each started (nlu/ownership.py),
+    # so that the next start can stop one whose owner died.
+    nlu_server_records: Path = PROJECT_ROOT / "var" / "nlu-servers"
     rasa_venv: Path = PROJECT_ROOT / ".venv-rasa"
     models_dir: Path = PROJECT_ROOT / "models"
     build_dir: Path = PROJECT_ROOT / "build"

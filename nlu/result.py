@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Literal, Protocol
 
 FALLBACK_INTENT = "nlu_fallback"
 
@@ -16,10 +16,12 @@ class Candidate:
 
 @dataclass(frozen=True, slots=True)
 class NLUResult:
-    """Ranked topic candidates, best first; `source` says whether Rasa or the fallback spoke."""
+    """Ranked topic candidates, best first; `source` says who spoke: the Rasa server, the same
+    model run in-process while the server does not answer ("local", nlu/inprocess.py), or the
+    BM25 matcher ("offline", nlu/fallback.py)."""
 
     candidates: tuple[Candidate, ...]
-    source: Literal["rasa", "offline", "none"]
+    source: Literal["rasa", "local", "offline", "none"]
     entities: tuple[dict[str, object], ...] = field(default=())
 
     @property
@@ -28,9 +30,16 @@ class NLUResult:
 
     @property
     def degraded(self) -> bool:
-        """True when the offline matcher stood in for a Rasa server that did not answer."""
+        """True when the BM25 matcher stood in for the model (the in-process model is the
+        server's own, so its results are not degraded)."""
         return self.source == "offline"
 
     @classmethod
     def empty(cls) -> NLUResult:
         return cls(candidates=(), source="none")
+
+
+class OfflineParser(Protocol):
+    """What answers when the server does not (nlu/inprocess.py, nlu/fallback.py)."""
+
+    def parse(self, text: str) -> NLUResult: ...

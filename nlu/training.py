@@ -14,10 +14,12 @@ import logging
 import os
 import shutil
 import subprocess
+import tarfile
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from knowledge.schema import Entry
+from nlu.export import EXPORT_SUFFIX, ExportError, export_classifier, export_path
 from nlu.text import classifier_text
 
 NLU_DIR = Path(__file__).resolve().parent
@@ -73,15 +75,30 @@ def compile_data(entries: Iterable[Entry], out_dir: Path) -> Path:
     return out_dir
 
 
+def _digest(data_files: Iterable[tuple[str, bytes]]) -> str:
+    named = [(CONFIG_FILE.name, CONFIG_FILE.read_bytes())]
+    named.append((RASA_REQUIREMENTS.name, RASA_REQUIREMENTS.read_bytes()))
+    named += sorted(data_files)
+    named += [(p.name, p.read_bytes()) for p in sorted(DICT_DIR.glob("*"))]
+    named += [(p.name, p.read_bytes()) for p in sorted(COMPONENTS_DIR.glob("*.py"))]
+    digest = hashlib.sha256()
+    for name, content in named:
+        digest.update(name.encode())
+        digest.update(content)
+    return digest.hexdigest()[:16]
+
+
 def fingerprint(data_dir: Path) -> str:
     """A hash of the training data, the pipeline, the dictionary and the Rasa version."""
-    digest = hashlib.sha256()
-    files = [CONFIG_FILE, RASA_REQUIREMENTS, *sorted(data_dir.glob("*.yml"))]
-    files += sorted(DICT_DIR.glob("*")) + sorted(COMPONENTS_DIR.glob("*.py"))
-    for path in files:
-        digest.update(path.name.encode())
-        digest.update(path.read_bytes())
-    return digest.hexdigest()[:16]
+    return _digest((path.name, path.read_bytes()) for path in data_dir.glob("*.yml"))
+
+
+def current_fingerprint(entries: Iterable[Entry]) -> str:
+    """`fingerprint` of the data `compile_data` would write for `entries`, without writing it:
+    the name of the model trained on them (the in-process model looks for its export by it)."""
+    files = [("examples.yml", render_nlu_yaml(training_examples(entries)).encode())]
+    files += [(extra.name, extra.read_bytes()) for extra in DATA_DIR.glob("*.yml")]
+    return _digest(files)
 
 
 def model_path(models_dir: Path, digest: str) -> Path:
@@ -105,16 +122,29 @@ def train(
     rasa_venv: Path,
     force: bool = False,
 ) -> Path:
-    """Return the model for the current data, training it first if it does not exist yet.
+    """Return the model for the current data, training it first if it does not exist yet,
+    and export its classifier for in-process use beside it (nlu/export.py) if not done yet.
 
     One training at a time per models folder (a file lock): `make run`, the tests and the bench
     may all ask at once, and they share the compiled data folder and the model's file name.
     """
     models_dir.mkdir(parents=True, exist_ok=True)
     with _one_at_a_time(models_dir / ".train.lock"):
-        return _train(
+        model = _train(
             entries, build_dir=build_dir, models_dir=models_dir, rasa_venv=rasa_venv, force=force
         )
+        exported = export_path(model)
+        if force or not exported.exists():
+            try:
+                export_classifier(model, exported)
+                log.info("NLU model exported for in-process use: %s", exported.name)
+            except (ExportError, OSError, KeyError, ValueError, tarfile.TarError) as exc:
+                # The server works without it; only understanding while it is down is poorer.
+                log.warning("could not export %s for in-process use: %s", model.name, exc)
+        for stale in models_dir.glob(f"nlu-*{EXPORT_SUFFIX}"):
+            if stale != exported:
+                stale.unlink()
+        return model
 
 
 @contextlib.contextmanager

@@ -96,5 +96,8 @@ if [ ${#browser_pkgs[@]} -gt 0 ]; then
     say "browser tests of the console are skipped until you install: sudo apt-get install ${browser_pkgs[*]}"
   fi
 fi
+# --- the NLU server's auth token (nlu/auth.py) -------------------------------------------------
+# Made once, mode 0600, in var/ (ignored by git); NLU_AUTH_TOKEN, when set, is used instead.
+.venv/bin/python -m nlu.auth var/nlu-token
 
 say "ready (.venv: $(.venv/bin/python -V 2>&1), .venv-rasa: $(.venv-rasa/bin/python -V 2>&1))"

@@ -17,6 +17,7 @@ from bot.settings import Settings
 from common.clock import FixedClock
 from knowledge.catalog import Catalog
 from knowledge.loader import load_entries
+from nlu.auth import resolve_token
 from nlu.server import RasaServer
 from nlu.training import train
 from storage.db import make_engine
@@ -84,6 +85,9 @@ def nlu_url() -> Iterator[str]:
         model=model,
         nlu_url=settings.nlu_url,
         log_file=settings.build_dir / "rasa-test-server.log",
+        # The project's token, as every Settings() here and every process the tests start reads
+        # it: they all reach this server as the bot reaches its own.
+        auth_token=resolve_token(settings.nlu_auth_token, settings.nlu_token_file),
     )
     with server:
         yield settings.nlu_url

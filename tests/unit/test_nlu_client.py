@@ -26,12 +26,14 @@ class ScriptedRasa:
     def __init__(self) -> None:
         self.handler: Handler = self._ok
         self.texts: list[str] = []
+        self.tokens: list[str | None] = []
         app = web.Application()
         app.router.add_post("/model/parse", self._parse)
         self.server = TestServer(app, host="127.0.0.1")
 
     async def _parse(self, request: web.Request) -> web.StreamResponse:
         self.texts.append((await request.json())["text"])
+        self.tokens.append(request.query.get("token"))
         return await self.handler(request)
 
     @staticmethod
@@ -160,3 +162,43 @@ def test_parse_response_keeps_entities() -> None:
     }
     result = parse_rasa_response(body)
     assert result.entities == ({"entity": "amount", "value": "3000"},)
+
+
+async def test_the_token_goes_with_every_parse(rasa: ScriptedRasa) -> None:
+    nlu = NLUClient(rasa.url, offline=OFFLINE, timeout=0.5, token="s3cret/+=")
+    try:
+        await nlu.parse("工资")
+        await nlu.parse("工伤")
+    finally:
+        await nlu.aclose()
+    assert rasa.tokens == ["s3cret/+=", "s3cret/+="]  # quoted on the way, intact on arrival
+
+
+async def test_without_a_token_none_is_sent(rasa: ScriptedRasa, client: NLUClient) -> None:
+    await client.parse("工资")
+    assert rasa.tokens == [None]
+
+
+async def test_a_refused_token_answers_offline_and_logs_no_token(
+    rasa: ScriptedRasa, caplog: pytest.LogCaptureFixture
+) -> None:
+    async def unauthorized(request: web.Request) -> web.StreamResponse:
+        return web.json_response({"reason": "NotAuthenticated"}, status=401)
+
+    rasa.handler = unauthorized
+    nlu = NLUClient(rasa.url, offline=OFFLINE, timeout=0.5, token="wrong-token")
+    try:
+        result = await nlu.parse("老板拖欠工资")
+    finally:
+        await nlu.aclose()
+    assert result.source == "offline" and result.top is not None
+    assert "401" in caplog.text and "wrong-token" not in caplog.text
+
+
+async def test_without_a_server_the_offline_parser_answers_everything(rasa: ScriptedRasa) -> None:
+    nlu = NLUClient(None, offline=OFFLINE, timeout=0.5, token="t")
+    try:
+        result = await nlu.parse("送件摔伤了")
+    finally:
+        await nlu.aclose()
+    assert result.source == "offline" and rasa.texts == []

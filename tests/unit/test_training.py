@@ -6,7 +6,15 @@ from pathlib import Path
 import yaml
 
 from knowledge.loader import load_entries, load_topics
-from nlu.training import compile_data, fingerprint, heldout_items, render_nlu_yaml, train
+from nlu.training import (
+    compile_data,
+    current_fingerprint,
+    fingerprint,
+    heldout_items,
+    render_nlu_yaml,
+    train,
+)
+from tests.helpers.fake_model import write_model
 
 
 def test_every_intent_has_an_entry_and_every_entry_an_intent(tmp_path: Path) -> None:
@@ -28,6 +36,15 @@ def test_fingerprint_changes_with_the_data(tmp_path: Path) -> None:
     fewer = fingerprint(compile_data(entries[1:], tmp_path / "c"))
     assert first == again
     assert first != fewer
+
+
+def test_the_current_fingerprint_is_the_compiled_datas(tmp_path: Path) -> None:
+    """The bot finds the in-process model by this hash without compiling the data."""
+    entries = list(load_entries().values())
+    assert current_fingerprint(entries) == fingerprint(compile_data(entries, tmp_path / "a"))
+    assert current_fingerprint(entries[1:]) == fingerprint(
+        compile_data(entries[1:], tmp_path / "b")
+    )
 
 
 def test_heldout_is_disjoint_from_training() -> None:
@@ -77,3 +94,30 @@ def test_trainings_asked_for_at_once_train_once(tmp_path: Path) -> None:
         models = list(pool.map(one, range(3)))
     assert len(set(models)) == 1 and models[0].exists()
     assert (venv / "bin" / "runs").read_text().splitlines() == ["run"]
+    # the stand-in's "model" is no archive: no export, but the training stands
+    assert not list((tmp_path / "models").glob("*.classifier.zip"))
+
+
+def test_a_model_is_exported_once_beside_it(tmp_path: Path) -> None:
+    models = tmp_path / "models"
+    models.mkdir()
+    entries = list(load_entries().values())
+    target = models / f"nlu-{current_fingerprint(entries)}.tar.gz"
+    write_model(
+        target,
+        labels=["a", "b"],
+        char_vocabulary={"工": 0},
+        word_vocabulary={},
+        weights_by_label=[[1.0], [-1.0]],
+        bias=[0.0, 0.0],
+    )
+    stale = models / "nlu-0000000000000000.classifier.zip"
+    stale.write_bytes(b"an older model's")
+    venv = tmp_path / "no-rasa-needed"  # the model is up to date: Rasa is not run
+    model = train(entries, build_dir=tmp_path / "build", models_dir=models, rasa_venv=venv)
+    assert model == target
+    exported = models / target.name.replace(".tar.gz", ".classifier.zip")
+    assert exported.exists() and not stale.exists()
+    made = exported.stat().st_mtime_ns
+    train(entries, build_dir=tmp_path / "build", models_dir=models, rasa_venv=venv)
+    assert exported.stat().st_mtime_ns == made  # not made again
