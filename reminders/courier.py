@@ -36,7 +36,7 @@ from storage.db import UnitOfWork
 from storage.repositories import Users
 
 PREFIX = "ev:"
-STALE = "这个按钮已经失效了。发 /subscribe 重新选择就好。"
+STALE = "这个按钮已经失效了。发“订阅” 重新选择就好。"
 BAD_DATE = (
     "没看懂这个日期😅 可以这样说：“2026年3月5日”“3月5号”“上个月5号”“前天”。"
     "不想设提醒的话，直接问别的问题就行。"
@@ -99,7 +99,7 @@ class CourierEvents:
         return Reply(
             blocks=(
                 "好的，已经全部退订，之后不会再给你发活动和截止日期提醒。"
-                "想重新订阅，随时发 /subscribe。",
+                "想重新订阅，随时发“订阅”。",
             )
         )
 
@@ -189,6 +189,6 @@ class CourierEvents:
         text_out = (
             f"好的，记下了。按 {cn_date(basis)} 算，{rule.rule}大约到 "
             f"<b>{cn_date(plan.deadline)}</b>，还剩 {plan.days_left} 天。{when}\n\n"
-            f"{rule.advice}\n不想要提醒了，发 /unsubscribe。"
+            f"{rule.advice}\n不想要提醒了，发“退订”。"
         )
         return DeadlineAnswer(Reply(blocks=(text_out,)), done=True, plan=plan)
