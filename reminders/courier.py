@@ -36,7 +36,7 @@ from storage.db import UnitOfWork
 from storage.repositories import Users
 
 PREFIX = "ev:"
-STALE = "这个按钮已经失效了。发“订阅” 重新选择就好。"
+STALE = "这个按钮已经失效了。发“订阅”重新选择就好。"
 BAD_DATE = (
     "没看懂这个日期😅 可以这样说：“2026年3月5日”“3月5号”“上个月5号”“前天”。"
     "不想设提醒的话，直接问别的问题就行。"

@@ -14,7 +14,7 @@ from reminders.times import format_day, format_span, format_until
 from storage.event_models import Event, EventReminder
 
 TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
-FOOTER = "不想收到这类提醒？发“订阅” 调整，或发“退订” 全部退订。"
+FOOTER = "不想收到这类提醒？发“订阅”调整，或发“退订”全部退订。"
 
 
 class Texts:
