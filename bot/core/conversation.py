@@ -73,6 +73,7 @@ class Pressed:
     show: Reply | None = None
     unreachable: bool = False  # what the press made could not be sent to the presser
     alone: bool = False  # the toast is the whole answer (stale, consent first, already done)
+    then: Reply | None = None  # to send with `say` once the press is acknowledged
 
 
 def chat_of(who: UserRef) -> ChatRef:
@@ -379,8 +380,7 @@ class Conversation:
         reply = await self.dialogue.handle_button(who, data)
         if reply.stale:  # e.g. a calculator button after the calculation ended
             return Pressed(toast=texts.stale_button, alone=True)
-        await self.say(who, reply)
-        return Pressed()
+        return Pressed(then=reply)
 
     async def _consent(self, who: UserRef, agreed: bool) -> None:
         texts = self.texts(who.channel)

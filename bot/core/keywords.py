@@ -1,8 +1,8 @@
 """Plain words that work as commands on every channel (WeChat has no slash commands).
 
-Only a whole message counts (“转人工”, “取消”, “订阅 青年服务月”), so a question that merely
-contains such a word (“公司取消了我的提成怎么办”) is still a question. Role words pick the
-kind of person: “找律师” is a request for a legal-aid worker.
+Only a whole message counts (“取消”, “订阅 青年服务月”, “删除我的数据”), so a question that
+merely contains such a word (“公司取消了我的提成怎么办”) is still a question. Asking for a
+person (“转人工”, “找律师”) is understood by the dialogue, which also names the kind of person.
 """
 
 from __future__ import annotations
@@ -15,12 +15,6 @@ _EXACT: dict[str, tuple[str, str]] = {
     **dict.fromkeys(("同意", "同意，开始", "我同意"), ("consent", "yes")),
     **dict.fromkeys(("菜单", "目录", "问问题"), ("menu", "")),
     **dict.fromkeys(("帮助", "怎么用", "使用说明"), ("help", "")),
-    **dict.fromkeys(
-        ("转人工", "人工", "人工客服", "找真人", "找人工", "真人", "找工作人员"), ("human", "")
-    ),
-    **dict.fromkeys(("找律师", "找法律援助"), ("human", "legal")),
-    **dict.fromkeys(("找工会", "找志愿者"), ("human", "union")),
-    **dict.fromkeys(("找心理咨询", "找心理老师", "找心理咨询师"), ("human", "counselling")),
     **dict.fromkeys(("取消", "退出", "不等了", "取消等待"), ("cancel", "")),
     **dict.fromkeys(("隐私", "隐私说明"), ("privacy", "")),
     **dict.fromkeys(("删除我的数据", "删除数据", "删除我的记录"), ("forget", "")),

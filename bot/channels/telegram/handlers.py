@@ -121,16 +121,26 @@ async def button(update: Update, context: Context) -> None:
     # Handoff buttons are pressed in the staff group too: the presser is the user.
     who = courier(chat.id if chat is not None and chat.type == "private" else user.id)
     shown = user.full_name + (f" @{user.username}" if user.username else "")
-    if (query.data or "").startswith(("consent:", "forget:")):
+    conversation = runtime_of(context).conversation
+    if (query.data or "").startswith(("consent:", "forget:")):  # acknowledged at once
+        await _answer(query)
         await _drop_buttons(query.message)
-    pressed = await runtime_of(context).conversation.button(who, query.data, shown_name=shown)
+        await conversation.button(who, query.data)
+        return
+    pressed = await conversation.button(who, query.data, shown_name=shown)
     toast = START_FIRST if pressed.unreachable else pressed.toast
-    try:
-        await query.answer(toast, show_alert=pressed.alert or pressed.unreachable)
-    except TelegramError:
-        log.warning("could not answer a button press (too old?)")
+    await _answer(query, toast, alert=pressed.alert or pressed.unreachable)
     if pressed.show is not None:
         await _show(context, query, who.external_ref, pressed.show)
+    if pressed.then is not None:
+        await conversation.say(who, pressed.then)
+
+
+async def _answer(query: CallbackQuery, toast: str | None = None, *, alert: bool = False) -> None:
+    try:
+        await query.answer(toast, show_alert=alert)
+    except TelegramError:
+        log.warning("could not answer a button press (too old?)")
 
 
 async def _show(context: Context, query: CallbackQuery, chat_id: str, reply: Reply) -> None:

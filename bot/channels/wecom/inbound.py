@@ -99,9 +99,10 @@ class FeedHandler:
             menu_id = str(text.get("menu_id") or "")
             if menu_id and self._conversation.knows_button(menu_id):
                 pressed = await self._conversation.button(who, menu_id)
-                if pressed.show is not None:
-                    await self._conversation.say(who, pressed.show)
-                elif pressed.toast and pressed.alone:  # WeChat has no toasts: say it
+                for reply in (pressed.show, pressed.then):
+                    if reply is not None:
+                        await self._conversation.say(who, reply)
+                if pressed.toast and pressed.alone:  # WeChat has no toasts: say it
                     await self._conversation.say(who, Reply(blocks=(html.escape(pressed.toast),)))
                 return
             inbound = Inbound(who, content, "text", msgid, dedupe_key=key)
