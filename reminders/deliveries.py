@@ -169,6 +169,43 @@ def mark_stale_unknown(session: Session, reminder_id: int) -> int:
     return int(getattr(result, "rowcount", 0) or 0)
 
 
+REPEAT_WITHIN = dt.timedelta(minutes=9)  # WeChat keeps a client_msg_id for ten minutes
+
+
+def repeat_recent(
+    session: Session, reminder_id: int, channels: tuple[str, ...], now: dt.datetime
+) -> int:
+    """After a crash: records left `sending` on a channel whose platform drops a repeated
+    idempotency key go back to pending while the key still holds, so they are sent (once)."""
+    users = select(User.id).where(User.channel.in_(channels)).scalar_subquery()
+    result = session.execute(
+        update(Delivery)
+        .where(
+            Delivery.reminder_id == reminder_id,
+            Delivery.state == "sending",
+            Delivery.claimed_at > now - REPEAT_WITHIN,
+            Delivery.user_id.in_(users),
+        )
+        .values(state="pending", error="repeated after a crash")
+        .execution_options(**_NO_SYNC)
+    )
+    return int(getattr(result, "rowcount", 0) or 0)
+
+
+def refused_after_send(session: Session, key: int, detail: str, now: dt.datetime) -> bool:
+    """The platform reported later that a sent message did not reach the courier because
+    they blocked us (WeChat's TEMPLATESENDJOBFINISH `failed:user block`): the record becomes
+    failed and the courier inactive."""
+    row = session.get(Delivery, key)
+    if row is None:
+        return False
+    row.state = "failed"
+    row.error = detail[:200]
+    row.finished_at = now
+    mark_inactive(session, row.user_id, "blocked", now)
+    return True
+
+
 def close_pending(session: Session, reminder_id: int, state: str, now: dt.datetime) -> int:
     """Records never attempted become `state` (withdrawn, expired)."""
     result = session.execute(
