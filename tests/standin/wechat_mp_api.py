@@ -39,7 +39,7 @@ from Crypto.Cipher import AES
 TOKEN_ERRORS = {"expired": 42001, "invalid": 40001}
 MAX_TEXT = 2048
 DEDUP_SECONDS = 600
-ANSWER_WITHIN = 5.0
+ANSWER_WITHIN = 5.0  # seconds WeChat waits for an answer (`answer_within` per stand-in)
 RETRIES = 3
 TIME_VALUE = re.compile(r"^(\d{4}年\d{1,2}月\d{1,2}日 )?\d{1,2}:\d{2}(~.*)?$")
 
@@ -143,6 +143,7 @@ class MPStandin:
         self._http: aiohttp.ClientSession | None = None
         self._tasks: set[asyncio.Task[Any]] = set()
         self.root = ""
+        self.answer_within = ANSWER_WITHIN
 
     # --- lifecycle -----------------------------------------------------------------------------
 
@@ -335,7 +336,7 @@ class MPStandin:
                     self.callback_url,
                     params=query,
                     data=body.encode(),
-                    timeout=aiohttp.ClientTimeout(total=ANSWER_WITHIN),
+                    timeout=aiohttp.ClientTimeout(total=self.answer_within),
                 ) as response:
                     attempt = CallbackAttempt(
                         response.status, time.monotonic() - began, await response.text()
