@@ -192,6 +192,24 @@ def repeat_recent(
     return int(getattr(result, "rowcount", 0) or 0)
 
 
+def sent_since(session: Session, channel: str, since: dt.datetime) -> int:
+    """Event reminders handed to `channel` since `since` (a platform's daily quota after a
+    restart): every record claimed since then that may have gone out."""
+    return int(
+        session.scalar(
+            select(func.count())
+            .select_from(Delivery)
+            .join(User, User.id == Delivery.user_id)
+            .where(
+                User.channel == channel,
+                Delivery.claimed_at >= since,
+                Delivery.state.in_(REMINDED),
+            )
+        )
+        or 0
+    )
+
+
 def refused_after_send(session: Session, key: int, detail: str, now: dt.datetime) -> bool:
     """The platform reported later that a sent message did not reach the courier because
     they blocked us (WeChat's TEMPLATESENDJOBFINISH `failed:user block`): the record becomes

@@ -37,7 +37,8 @@ def test_a_tap_comes_back_as_its_choice_by_id_or_by_text() -> None:
     now = [0.0]
     menus = Menus(lambda: now[0])
     [detail, _human] = menus.links("o", (DETAIL, HUMAN))
-    assert menus.pressed("o", "whatever", detail.id) == DETAIL
+    assert menus.pressed("o", "详细说明", detail.id) == DETAIL
+    assert menus.pressed("o", "something else", detail.id) is None
     assert menus.pressed("o", "找真人", None) == HUMAN
     assert menus.pressed("o", "找真人呀", None) is None
     assert menus.pressed("other", "找真人", None) is None

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot.channels.wechat_mp.api import MPError, NoAnswer
-from bot.channels.wechat_mp.templates import FieldMap, TemplateSender, fit
+from bot.channels.wechat_mp.templates import Facts, FieldMap, TemplateSender, fit
 from common.clock import FixedClock
 from reminders.broadcaster import Item
 from reminders.sender import Outcome
@@ -63,7 +63,7 @@ def sender(
     return TemplateSender(
         client,  # type: ignore[arg-type]
         template_id="TPL", fields=FieldMap.parse("thing1=title,time2=start"), quota=quota,
-        uow=None,  # type: ignore[arg-type]
+        uow=None,
         clock=clock, tz=TZ, report=report,
         on_blocked=(blocked.append if blocked is not None else None),
     )  # fmt: skip
@@ -104,3 +104,18 @@ async def test_a_wrong_template_is_asked_once_not_for_every_follower(clock: Fixe
     send = sender(client, clock)
     kinds = {(await send.send_item(personal(n))).kind for n in range(50)}
     assert kinds == {Outcome.FAILED} and len(client.calls) == 1
+
+
+async def test_past_the_quota_an_event_that_begins_before_midnight_is_not_held(
+    clock: FixedClock,
+) -> None:
+    """Waiting until tomorrow would remind of an event already over: failed, and reported."""
+    client, reports = FakeClient([]), []
+    send = sender(client, clock, quota=1, reports=reports)
+    soon = Facts({"title": "讲座", "start": clock.now() + dt.timedelta(hours=3)}, event_id=1)
+    later = Facts({"title": "体检", "start": clock.now() + dt.timedelta(days=3)}, event_id=2)
+    send._facts.update({1: soon, 2: later})
+    outcomes = [await send.send_item(Item(n, f"o-{n}", "", reminder_id=r))
+                for n, r in ((1, 1), (2, 1), (3, 2))]  # fmt: skip
+    assert [o.kind for o in outcomes] == [Outcome.SENT, Outcome.FAILED, Outcome.RETRY_AFTER]
+    assert client.calls[0]["client_msg_id"] == "d1" and len(reports) == 1

@@ -152,12 +152,7 @@ class MPChannel:
         if not openid:
             return None
         if event == "templatesendjobfinish":
-            self._spawn(
-                openid,
-                self.templates.job_finished(
-                    openid, fields.get("MsgID", ""), fields.get("Status", "")
-                ),
-            )
+            self._spawn(openid, self._job_finished(openid, fields))
             return None
         if event:
             key = f"ev:{openid}:{fields.get('CreateTime', '')}:{event}"
@@ -198,6 +193,13 @@ class MPChannel:
         task = asyncio.create_task(run())
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
+
+    async def _job_finished(self, openid: str, fields: Fields) -> None:
+        blocked = await self.templates.job_finished(
+            openid, fields.get("MsgID", ""), fields.get("Status", "")
+        )
+        if blocked:
+            await asyncio.to_thread(self.core.reminders.courier.left, CHANNEL, openid, "blocked")
 
     async def _welcome_texts(self, who: UserRef) -> list[str]:
         reply = await asyncio.to_thread(self.core.conversation.welcome, who)

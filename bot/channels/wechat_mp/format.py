@@ -148,9 +148,11 @@ class Menus:
         if not known:
             return None
         now = self._time()
-        for key in (f"id:{menu_id}" if menu_id else None, f"text:{text.strip()}"):
+        text = text.strip()
+        for key in (f"id:{menu_id}" if menu_id else None, f"text:{text}"):
             item = known.get(key) if key else None
-            if item is not None and now - item[0] < MENU_TTL:
+            # The text must be the link's too: an id from before a restart may be reused.
+            if item is not None and now - item[0] < MENU_TTL and Link("", item[1]).label == text:
                 return item[1]
         return None
 

@@ -30,7 +30,7 @@ from bot.channels.wechat_mp.api import MPClient, MPError, NoAnswer, Unreached
 from common.clock import Clock
 from common.replies import to_plain
 from reminders.broadcaster import Item
-from reminders.deliveries import refused_after_send
+from reminders.deliveries import refused_after_send, sent_since
 from reminders.sender import SendOutcome
 from storage.db import UnitOfWork
 from storage.event_models import Event, EventReminder
@@ -50,6 +50,7 @@ BROKEN = {40037, 40036, 47003, 48001, 40164, 40125, 41001, 40013}  # same for ev
 BUSY = {-1, 45011}
 KIND_MARK = {"change": "【有变动】", "cancel": "【已取消】"}
 MAX_MSGIDS = 200_000
+CHANNEL = "wechat_mp"
 Report = Callable[[str], Awaitable[None]]
 
 
@@ -112,7 +113,7 @@ class TemplateSender:
         template_id: str | None,
         fields: FieldMap,
         quota: int,
-        uow: UnitOfWork,
+        uow: UnitOfWork | None,
         clock: Clock,
         tz: ZoneInfo,
         event_url: str | None = None,
@@ -148,11 +149,16 @@ class TemplateSender:
             return SendOutcome.failed("WECHAT_MP_TEMPLATE_EVENT is not set")
         if self._broken is not None:
             return SendOutcome.failed(self._broken)
-        wait = self._quota_wait()
+        facts = await self._facts_of(item)
+        wait = await self._quota_wait()
         if wait is not None:
             await self._tell_quota()
+            start = facts.values.get("start")
+            resumes = self._clock.now() + dt.timedelta(seconds=wait)
+            if facts.event_id is not None and isinstance(start, dt.datetime) and start <= resumes:
+                # Tomorrow is too late for this event: failed (and counted in the report).
+                return SendOutcome.failed("daily template quota reached; the event is over")
             return SendOutcome.retry(wait, "daily template quota reached")
-        facts = await self._facts_of(item)
         data = {
             key: fit(key, facts.values.get(field), self._tz) for key, field in self._fields.pairs
         }
@@ -202,13 +208,22 @@ class TemplateSender:
 
     # --- the daily quota -----------------------------------------------------------------------
 
-    def _quota_wait(self) -> float | None:
+    async def _quota_wait(self) -> float | None:
         today = self._clock.now().astimezone(self._tz).date()
         if today != self._day:
-            self._day, self._used = today, 0
+            self._day = today
+            self._used = 0
+            if self._uow is not None:  # after a restart: what went out today already
+                midnight = dt.datetime.combine(today, dt.time(), self._tz)
+                self._used = await asyncio.to_thread(self._sent_since, midnight)
         if self._used < self._quota:
             return None
         return self._until_midnight()
+
+    def _sent_since(self, since: dt.datetime) -> int:
+        assert self._uow is not None
+        with self._uow() as session:
+            return sent_since(session, CHANNEL, since)
 
     def _until_midnight(self) -> float:
         now = self._clock.now().astimezone(self._tz)
@@ -251,6 +266,7 @@ class TemplateSender:
         return cached
 
     def _load(self, reminder_id: int) -> Facts:
+        assert self._uow is not None
         with self._uow() as session:
             row = session.execute(
                 select(Event, EventReminder.kind)
@@ -271,21 +287,24 @@ class TemplateSender:
 
     # --- TEMPLATESENDJOBFINISH -----------------------------------------------------------------
 
-    async def job_finished(self, openid: str, msgid: str, status: str) -> None:
+    async def job_finished(self, openid: str, msgid: str, status: str) -> bool:
         """The platform's word on a sent template: `failed:user block` turns the delivery
-        failed and the courier inactive; other failures are logged."""
+        failed (and the courier inactive); True then, so the channel marks the courier inactive
+        too when the delivery is not known here (sent before a restart)."""
         if status == "success":
             self.msgids.pop(msgid, None)
-            return
+            return False
         key = self.msgids.pop(msgid, None)
         if status.replace(" ", "") != "failed:userblock":
             log.warning("template message %s was not delivered: %s", msgid, status[:60])
-            return
+            return False
         if self._on_blocked is not None:
             self._on_blocked(openid)
         if key is not None:
             await asyncio.to_thread(self._refuse, key, status)
+        return True
 
     def _refuse(self, key: int, status: str) -> None:
+        assert self._uow is not None
         with self._uow() as session:
             refused_after_send(session, key, status[:60], self._clock.now())
