@@ -131,6 +131,13 @@ async def test_follow_consent_and_a_question_within_the_window(mp: MPStandin, bo
     with database(bot.core.database_url) as session:
         assert session.scalar(select(func.count()).select_from(Subscription)) == 1
 
+    await mp.click("o-alice", "EVENTS")  # 活动提醒: coming events and the tags to tap
+    texts = await mp.wait_texts("o-alice", 5)
+    assert "✅ 青年服务月" in texts[4] and "⬜ 法律讲座" in texts[4]
+    await mp.tap("o-alice", "⬜ 法律讲座")
+    texts = await mp.wait_texts("o-alice", 6)
+    assert texts[5].startswith("已订阅：法律讲座") and "✅ 法律讲座" in texts[5]
+
     await mp.unfollow("o-alice")
     await bot.channel.idle()
     with database(bot.core.database_url) as session:

@@ -47,6 +47,14 @@ MEDIA: dict[str, MessageKind] = {
 }  # fmt: skip
 
 
+def tag_state(data: str) -> str | None:
+    """“已订阅：青年服务月” for a tapped tag link (`ev:on:青年服务月`), else None."""
+    for prefix, word in (("ev:on:", "已订阅"), ("ev:off:", "已退订")):
+        if data.startswith(prefix):
+            return f"{word}：{data.removeprefix(prefix)}"
+    return None
+
+
 class ConfigurationError(RuntimeError):
     """The service account's settings are incomplete; the message says what to set."""
 
@@ -256,7 +264,11 @@ class MPChannel:
         if pressed.toast:
             await self.outlet.send_text(who.external_ref, to_plain(pressed.toast))
         if pressed.show is not None:
-            await self.core.dispatcher.reply(CHANNEL, who.external_ref, pressed.show)
+            show = pressed.show
+            state = tag_state(choice.data)
+            if state is not None:  # a tapped tag: say what it is now, then the tags again
+                show = Reply(blocks=(state, *show.blocks), choices=show.choices)
+            await self.core.dispatcher.reply(CHANNEL, who.external_ref, show)
 
     async def _click(self, who: UserRef, key: str) -> None:
         conversation = self.core.conversation
