@@ -319,3 +319,27 @@ async def test_a_template_reminder_reaches_each_follower_once_across_a_crash(
         )
     assert inactive == {gone, blocker}
     assert states == {"sent": FOLLOWERS - 2, "failed": 1}
+
+
+async def test_an_answer_and_its_details_with_the_real_nlu(
+    mp: MPStandin, settings: Settings, nlu_url: str
+) -> None:
+    """The one test with the Rasa server: a real answer fits one text with its links first
+    (short answer, time limit, steps, where to go), and “详细说明” brings the rest."""
+    running = await start(settings.model_copy(update={"nlu_url": nlu_url}), mp)
+    try:
+        await mp.follow("o-erin")
+        await mp.text("o-erin", "同意")
+        await mp.wait_texts("o-erin", 1)
+        await mp.text("o-erin", "老板两个月没发工资了怎么办")
+        [_agreed, answer] = await mp.wait_texts("o-erin", 2)
+        assert "详细说明</a>" in answer and "找真人</a>" in answer
+        assert len(answer.encode()) <= TEXT_LIMIT
+        await mp.tap("o-erin", "详细说明")
+        texts = await mp.wait_texts("o-erin", 3)
+        await running.channel.idle()
+        details = mp.follower("o-erin").texts[2:]
+        assert 1 <= len(details) <= 2 and all(len(t.encode()) <= TEXT_LIMIT for t in details)
+        print("\n\n".join(texts[1:]))
+    finally:
+        await running.stop()

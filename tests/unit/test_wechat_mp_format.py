@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.channels.wechat_mp.format import CUT, MORE, TEXT_LIMIT, Menus, render, size
+from bot.channels.wechat_mp.format import CUT, MORE, TEXT_LIMIT, Menus, render, size, words
 from common.replies import Choice, Reply
 
 DETAIL = Choice("详细说明", "d:wages.arrears")
@@ -49,3 +49,10 @@ def test_a_tap_comes_back_as_its_choice_by_id_or_by_text() -> None:
 def test_link_text_cannot_break_the_link() -> None:
     [link] = Menus(lambda: 0.0).links("o", (Choice('a&b"<c>', "x"),))
     assert "&b" not in link.html().replace("&amp;msgmenuid", "") and '"<' not in link.html()
+
+
+def test_slash_commands_become_words_but_links_stay() -> None:
+    text = "也可以发 /menu 按主题找，不想要了发 /unsubscribe。详情 https://a.org/events/5 /eventsx"
+    assert words(text) == (
+        "也可以发 “菜单” 按主题找，不想要了发 “退订”。详情 https://a.org/events/5 /eventsx"
+    )

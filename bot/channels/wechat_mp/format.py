@@ -29,6 +29,14 @@ CUT = "……（内容太长，只发了前面一部分。可以发“转人工�
 MENU_TTL = 48 * 3600.0  # a link works as long as the window it was sent in
 MAX_MENU_USERS = 50_000
 _UNSAFE = re.compile(r"[&\"<>#?=\n\r]")
+# Texts written for Telegram (the fallback, the reminders' own) name slash commands; WeChat has
+# none, so they become the words that do the same here (see bot.core.keywords).
+SLASH_WORDS = {
+    "start": "“开始”", "menu": "“菜单”", "help": "“帮助”", "human": "“转人工”",
+    "cancel": "“取消”", "privacy": "“隐私”", "forget": "“删除我的数据”", "events": "“活动”",
+    "subscribe": "“订阅”", "unsubscribe": "“退订”",
+}  # fmt: skip
+_SLASH = re.compile(r"(?<![\w/.:])/(" + "|".join(SLASH_WORDS) + r")\b(?!/)")
 
 
 def size(text: str) -> int:
@@ -57,7 +65,7 @@ def render(reply: Reply, links: list[Link]) -> list[str]:
     reserve = size(tail) + 2 if tail else 0
     note = MORE if any(link.choice.label == "详细说明" for link in links) else CUT
     units: list[str] = []
-    for paragraph in reply.plain().split("\n\n"):
+    for paragraph in words(reply.plain()).split("\n\n"):
         if paragraph.strip():
             units.extend(_pieces(paragraph.strip(), TEXT_LIMIT // 2))
     parts: list[str] = []
@@ -81,6 +89,11 @@ def render(reply: Reply, links: list[Link]) -> list[str]:
     if current:
         parts.append(current)
     return parts
+
+
+def words(text: str) -> str:
+    """“发 /menu” → “发 “菜单””: slash commands as the words WeChat understands."""
+    return _SLASH.sub(lambda match: SLASH_WORDS[match.group(1)], text)
 
 
 def _pieces(paragraph: str, limit: int) -> list[str]:

@@ -13,7 +13,7 @@ import contextlib
 import logging
 
 from bot.channels.wechat_mp.api import MPClient, MPError, NoAnswer, Unreached
-from bot.channels.wechat_mp.format import Menus, render
+from bot.channels.wechat_mp.format import Menus, render, words
 from bot.channels.wechat_mp.window import Windows
 from bot.core.dispatch import Delivery, Sent
 from common.replies import Action, Reply, to_plain
@@ -81,7 +81,7 @@ class MPOutlet:
 
     async def notice(self, item: Notice | CopyMessage) -> Sent:
         """Handoff notices and staff messages to a follower (staff are not on this channel)."""
-        text = to_plain(item.html) if isinstance(item, Notice) else item.label()
+        text = words(to_plain(item.html)) if isinstance(item, Notice) else item.label()
         status = Delivery.SENT
         for part in render(Reply(blocks=(text or "（空消息）",)), []):
             status = await self.send_text(item.to.ref, part)
