@@ -122,6 +122,7 @@ class MPChannel:
         )
         self._tasks: set[asyncio.Task[None]] = set()
         self._queues: dict[str, asyncio.Lock] = {}
+        self._waiting: dict[str, int] = {}
 
     # --- lifecycle -----------------------------------------------------------------------------
 
@@ -183,7 +184,9 @@ class MPChannel:
         return None
 
     def _spawn(self, openid: str, work: Awaitable[None]) -> None:
+        """Run `work` after the follower's earlier callbacks (one at a time, in order)."""
         lock = self._queues.setdefault(openid, asyncio.Lock())
+        self._waiting[openid] = self._waiting.get(openid, 0) + 1
 
         async def run() -> None:
             try:
@@ -195,8 +198,10 @@ class MPChannel:
                     texts = self.core.conversation.texts(CHANNEL)
                     await self.outlet.send_text(openid, to_plain(texts.error))
             finally:
-                if not lock.locked() and self._queues.get(openid) is lock:
-                    del self._queues[openid]
+                self._waiting[openid] -= 1
+                if not self._waiting[openid]:  # nobody else queued: forget the lock
+                    del self._waiting[openid]
+                    self._queues.pop(openid, None)
 
         task = asyncio.create_task(run())
         self._tasks.add(task)
