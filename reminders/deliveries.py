@@ -9,6 +9,11 @@ one per worker, usually none, since the claim comes right before the send); the 
 restart, crash or retry ever sends the same reminder twice. A graceful stop finishes the sends
 in flight first, so only a hard kill leaves `unknown` records. Retries (flood control, network
 errors that surely did not reach the server) put the record back to pending first.
+
+Exactly once where the platform allows it: a channel whose sends carry an idempotency key the
+platform honours (WeChat templates: `client_msg_id` = the record id, kept ten minutes) is
+`repeat_safe`; its records left `sending` by a crash go back to pending while the key still
+holds (`repeat_recent`) and are sent again, which reaches the courier once.
 """
 
 from __future__ import annotations
