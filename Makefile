@@ -26,6 +26,7 @@ bench: setup
 	@$(VENV)/python -m bench.bot $(BENCH_ARGS)
 	@$(VENV)/python -m bench.broadcast $(BROADCAST_ARGS)
 	@$(VENV)/python -m bench.wecom $(WECOM_ARGS)
+	@$(VENV)/python -m bench.wechat_mp_broadcast $(WECHAT_MP_BROADCAST_ARGS)
 
 clean:
 	rm -rf build models var .pytest_cache .mypy_cache .ruff_cache

@@ -13,7 +13,7 @@ import sys
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
-from bot import cli_console, cli_data, cli_events, cli_staff, cli_wecom
+from bot import cli_console, cli_data, cli_events, cli_mp, cli_staff, cli_wecom
 from bot.app import build_services, catalog_from_files, make_understanding, prepare_database
 from bot.evaluation import Prediction, format_report, read_items, score
 from bot.settings import Settings
@@ -381,6 +381,7 @@ def build_parser() -> argparse.ArgumentParser:
     cli_events.register(sub)
     cli_data.register(sub)
     cli_console.register(sub)
+    cli_mp.register(sub)
     return parser
 
 

@@ -1,9 +1,10 @@
 """Run the assistant: every configured channel in one process and one event loop, on one core.
 
-Telegram when `TELEGRAM_BOT_TOKEN` is set, WeCom 微信客服 when `WECOM_CORP_ID` is set (both at
-once if both are). The core starts once the channels are up, so reminders know every sender;
-on SIGINT or SIGTERM (or, with `with_parent`, when the process that started us is gone) the
-channels stop taking messages, reminder sends in flight finish, and everything is closed.
+Telegram when `TELEGRAM_BOT_TOKEN` is set, WeCom 微信客服 when `WECOM_CORP_ID` is set, the
+WeChat service account when `WECHAT_MP_APP_ID` is set (all at once if all are). The core
+starts once the channels are up, so reminders know every sender; on SIGINT or SIGTERM (or,
+with `with_parent`, when the process that started us is gone) the channels stop taking
+messages, reminder sends in flight finish, and everything is closed.
 """
 
 from __future__ import annotations
@@ -35,6 +36,8 @@ def channels_configured(settings: Settings) -> list[str]:
         names.append("telegram")
     if settings.wecom_corp_id:
         names.append("wecom")
+    if settings.wechat_mp_app_id:
+        names.append("wechat_mp")
     return names
 
 
@@ -75,6 +78,13 @@ async def start(settings: Settings, *, clock: Clock | None = None) -> Running:
             await channel.start()
             running.stops.append(channel.stop)
             running.reminder_channels.append(channel.reminder_channel())
+        if settings.wechat_mp_app_id:
+            from bot.channels.wechat_mp import channel as wechat_mp
+
+            mp = wechat_mp.build(settings, core)
+            await mp.start()
+            running.stops.append(mp.stop)
+            running.reminder_channels.append(mp.reminder_channel())
         await core.start(running.reminder_channels)
         if settings.console_with_assistant:
             from console.app import serve_console

@@ -63,6 +63,24 @@ class Settings(BaseSettings):
     wecom_agent_id: int | None = None  # the app's AgentId: notices to staff in the WeCom app
     wecom_open_kfid: str | None = None  # the 微信客服 account (open_kfid) for `wecom link`
 
+    # The union's WeChat service account 服务号 (issue 15): set WECHAT_MP_APP_ID to run it.
+    wechat_mp_app_id: str | None = None
+    wechat_mp_app_secret: SecretStr | None = None
+    wechat_mp_token: SecretStr | None = None  # server configuration: Token
+    wechat_mp_aes_key: SecretStr | None = None  # server configuration: EncodingAESKey (safe mode)
+    wechat_mp_api_base_url: str = Field(
+        default="https://api.weixin.qq.com",
+        description="API root; requests go to {root}/cgi-bin/...",
+    )
+    wechat_mp_callback_host: str = "127.0.0.1"
+    wechat_mp_callback_port: int = 8091
+    wechat_mp_callback_path: str = "/wechat/callback"
+    wechat_mp_template_event: str | None = None  # template id of the event reminder
+    wechat_mp_template_event_fields: str = "thing1=title,time2=start,thing3=place"
+    wechat_mp_template_daily_quota: int = Field(default=100_000, ge=1)
+    wechat_mp_event_url: str | None = None  # a reminder's link, "{id}" for the event
+    wechat_mp_kf_url: str | None = None  # the union's 微信客服 link (找工会/志愿者, 转人工)
+
     # Events and reminders (issue 6; see reminders/__init__.py). Comma lists are plain strings.
     admin_telegram_ids: str = Field(
         default="", description="Telegram user ids of administrators, comma separated."

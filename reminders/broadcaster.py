@@ -36,6 +36,14 @@ class Item:
     key: int  # the record id in the ledger
     chat_ref: str
     html: str
+    reminder_id: int | None = None  # None for a personal reminder
+
+
+class ItemSender(Protocol):
+    """A sender that needs more than the text (WeChat templates: the event's fields, and the
+    record id as the platform's idempotency key). The broadcaster prefers `send_item`."""
+
+    async def send_item(self, item: Item) -> SendOutcome: ...
 
 
 class Ledger(Protocol):
@@ -140,6 +148,10 @@ class Broadcaster:
 
     async def _send(self, item: Item) -> SendOutcome:
         try:
+            send_item = getattr(self.sender, "send_item", None)
+            if send_item is not None:
+                outcome: SendOutcome = await send_item(item)
+                return outcome
             return await self.sender.send(item.chat_ref, item.html)
         except Exception as exc:  # a bug in the sender: it may or may not have sent
             log.error("sender raised for chat %s", item.chat_ref, exc_info=True)

@@ -26,6 +26,7 @@ from reminders.subscriptions import (
     active_tags,
     available_tags,
     mark_active,
+    mark_inactive,
     subscribe,
     unsubscribe,
     unsubscribe_all,
@@ -149,6 +150,14 @@ class CourierEvents:
             user = Users(session).get(channel, external_ref)
             if user is not None:
                 mark_active(session, user.id)
+
+    def left(self, channel: str, external_ref: str, reason: str = "unfollowed") -> None:
+        """The courier left (unfollowed the service account): no reminder goes to them until
+        they come back (`seen`)."""
+        with self._uow() as session:
+            user = Users(session).get(channel, external_ref)
+            if user is not None:
+                mark_inactive(session, user.id, reason, self._clock.now())
 
     # --- personal deadline reminders --------------------------------------------------------
 

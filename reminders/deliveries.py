@@ -9,6 +9,11 @@ one per worker, usually none, since the claim comes right before the send); the 
 restart, crash or retry ever sends the same reminder twice. A graceful stop finishes the sends
 in flight first, so only a hard kill leaves `unknown` records. Retries (flood control, network
 errors that surely did not reach the server) put the record back to pending first.
+
+Exactly once where the platform allows it: a channel whose sends carry an idempotency key the
+platform honours (WeChat templates: `client_msg_id` = the record id, kept ten minutes) is
+`repeat_safe`; its records left `sending` by a crash go back to pending while the key still
+holds (`repeat_recent`) and are sent again, which reaches the courier once.
 """
 
 from __future__ import annotations
@@ -171,6 +176,61 @@ def mark_stale_unknown(session: Session, reminder_id: int) -> int:
         .execution_options(**_NO_SYNC)
     )
     return int(getattr(result, "rowcount", 0) or 0)
+
+
+REPEAT_WITHIN = dt.timedelta(minutes=9)  # WeChat keeps a client_msg_id for ten minutes
+
+
+def repeat_recent(
+    session: Session, reminder_id: int, channels: tuple[str, ...], now: dt.datetime
+) -> int:
+    """After a crash: records left `sending` on a channel whose platform drops a repeated
+    idempotency key go back to pending while the key still holds, so they are sent (once)."""
+    users = select(User.id).where(User.channel.in_(channels)).scalar_subquery()
+    result = session.execute(
+        update(Delivery)
+        .where(
+            Delivery.reminder_id == reminder_id,
+            Delivery.state == "sending",
+            Delivery.claimed_at > now - REPEAT_WITHIN,
+            Delivery.user_id.in_(users),
+        )
+        .values(state="pending", error="repeated after a crash")
+        .execution_options(**_NO_SYNC)
+    )
+    return int(getattr(result, "rowcount", 0) or 0)
+
+
+def sent_since(session: Session, channel: str, since: dt.datetime) -> int:
+    """Event reminders handed to `channel` since `since` (a platform's daily quota after a
+    restart): every record claimed since then that may have gone out."""
+    return int(
+        session.scalar(
+            select(func.count())
+            .select_from(Delivery)
+            .join(User, User.id == Delivery.user_id)
+            .where(
+                User.channel == channel,
+                Delivery.claimed_at >= since,
+                Delivery.state.in_(REMINDED),
+            )
+        )
+        or 0
+    )
+
+
+def refused_after_send(session: Session, key: int, detail: str, now: dt.datetime) -> bool:
+    """The platform reported later that a sent message did not reach the courier because
+    they blocked us (WeChat's TEMPLATESENDJOBFINISH `failed:user block`): the record becomes
+    failed and the courier inactive."""
+    row = session.get(Delivery, key)
+    if row is None:
+        return False
+    row.state = "failed"
+    row.error = detail[:200]
+    row.finished_at = now
+    mark_inactive(session, row.user_id, "blocked", now)
+    return True
 
 
 def close_pending(session: Session, reminder_id: int, state: str, now: dt.datetime) -> int:

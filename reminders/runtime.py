@@ -40,6 +40,9 @@ class Channel:
     name: str
     sender: Sender
     limiter: RateLimiter
+    # The platform drops a repeated send with the same idempotency key (WeChat's
+    # client_msg_id, ten minutes): a send cut off by a crash is repeated instead of lost.
+    repeat_safe: bool = False
 
 
 async def _in_thread(func: Callable[..., Any], *args: Any) -> Any:
@@ -63,7 +66,13 @@ class ReminderRuntime:
         self.config = config
         self.channels = {channel.name: channel for channel in channels}
         self.texts = texts or Texts(config.timezone, config.campaign)
-        self.steps = Steps(uow, config, self.texts, tuple(self.channels))
+        self.steps = Steps(
+            uow,
+            config,
+            self.texts,
+            tuple(self.channels),
+            repeat_safe=tuple(c.name for c in channels if c.repeat_safe),
+        )
         self.retry = retry or RetryPolicy()
         self._db: RunDb = run_db or _in_thread
         self._lock = asyncio.Lock()
@@ -111,7 +120,7 @@ class ReminderRuntime:
                 if reminder_id in self._active:
                     continue
                 if resume_verdict(expires_at, now) is Verdict.SEND:
-                    lost = await self._db(self.steps.prepare_resume, reminder_id)
+                    lost = await self._db(self.steps.prepare_resume, reminder_id, now)
                     log.warning(
                         "reminder %s: resuming an interrupted broadcast (%s in-flight sends are "
                         "not repeated)", reminder_id, lost,
@@ -203,7 +212,7 @@ class ReminderRuntime:
         self, reminder_id: int, channel: str, broadcaster: Broadcaster, text: str
     ) -> None:
         rows: list[tuple[int, str]] = await self._db(self.steps.pending, reminder_id, channel)
-        items = [Item(key, chat_ref, text) for key, chat_ref in rows]
+        items = [Item(key, chat_ref, text, reminder_id) for key, chat_ref in rows]
         await broadcaster.deliver(items, EventLedger(self.uow, self.clock, reminder_id))
 
     def _launch_personal(self, personal_id: int, channel: str, chat_ref: str, html: str) -> None:

@@ -17,6 +17,7 @@ from reminders.deliveries import (
     open_broadcast,
     pending_items,
     progress,
+    repeat_recent,
 )
 from reminders.personal import deadline_end
 from reminders.plan import GROUPED_KINDS, ReminderView, Verdict, triage
@@ -43,12 +44,19 @@ class Steps:
     """Reads and writes for one runtime; `channels` are the channel names it can send on."""
 
     def __init__(
-        self, uow: UnitOfWork, config: ReminderConfig, texts: Texts, channels: tuple[str, ...]
+        self,
+        uow: UnitOfWork,
+        config: ReminderConfig,
+        texts: Texts,
+        channels: tuple[str, ...],
+        *,
+        repeat_safe: tuple[str, ...] = (),
     ) -> None:
         self.uow = uow
         self.config = config
         self.texts = texts
         self.channels = channels
+        self.repeat_safe = repeat_safe  # channels whose cut-off sends may be repeated
 
     def reconcile(self, now: dt.datetime) -> ReconcileResult:
         with self.uow() as session:
@@ -156,8 +164,13 @@ class Steps:
             else:
                 log.info("reminder %s superseded by a later one of the same event", reminder.id)
 
-    def prepare_resume(self, reminder_id: int) -> int:
+    def prepare_resume(self, reminder_id: int, now: dt.datetime | None = None) -> int:
         with self.uow() as session:
+            if self.repeat_safe and now is not None:
+                repeated = repeat_recent(session, reminder_id, self.repeat_safe, now)
+                if repeated:
+                    log.warning("reminder %s: %s sends cut off are repeated with their "
+                                "idempotency key", reminder_id, repeated)  # fmt: skip
             return mark_stale_unknown(session, reminder_id)
 
     def expire(self, reminder_id: int, now: dt.datetime) -> None:
