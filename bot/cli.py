@@ -14,7 +14,13 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from bot import cli_console, cli_data, cli_events, cli_mp, cli_staff, cli_wecom
-from bot.app import build_services, catalog_from_files, make_understanding, prepare_database
+from bot.app import (
+    build_core,
+    build_services,
+    catalog_from_files,
+    make_understanding,
+    prepare_database,
+)
 from bot.evaluation import Prediction, format_report, read_items, score
 from bot.settings import Settings
 from common.clock import SystemClock
@@ -296,11 +302,11 @@ def cmd_chat(settings: Settings, _args: argparse.Namespace) -> int:
     from bot.channels.terminal import run_terminal_chat
 
     async def run() -> None:
-        services = build_services(settings)
+        core = build_core(settings)
         try:
-            await run_terminal_chat(services.dialogue)
+            await run_terminal_chat(core.conversation)
         finally:
-            await services.aclose()
+            await core.aclose()
 
     asyncio.run(run())
     return 0

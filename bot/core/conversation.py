@@ -30,6 +30,7 @@ from bot.core.menu import MENU_GROUPS, group_menu, groups_menu
 from bot.core.texts import AGREE, DECLINE, FORGET_NO, FORGET_YES, CourierTexts
 from bot.core.understanding import Understanding
 from common.replies import Action, Choice, Reply
+from handoff.buttons import parse_press
 from handoff.notices import ChatRef, Incoming, MessageKind, Outcome
 from handoff.service import HandoffService
 from knowledge.catalog import Catalog
@@ -341,7 +342,7 @@ class Conversation:
         return (
             data in ("consent:yes", "consent:no", "forget:yes", "forget:no", "m")
             or (data.startswith("m:") and data[2:] in MENU_GROUPS)
-            or HandoffService.owns_button(data)
+            or parse_press(data) is not None
             or (is_event_button(data) and self.events is not None)
             or self.dialogue.knows_button(data)
         )

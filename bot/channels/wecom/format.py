@@ -43,6 +43,11 @@ def clip(text: str, limit: int, tail: str = "") -> str:
     return out + tail
 
 
+def with_more(text: str, limit: int) -> str:
+    """`text` (cut if needed) and the note that more follows, within `limit` bytes."""
+    return clip(text, limit - size(MORE)) + MORE
+
+
 def chunks(text: str, limit: int = TEXT_BYTES) -> list[str]:
     """Paragraphs packed into pieces of at most `limit` bytes; a long paragraph is cut at lines,
     then at characters."""
@@ -111,7 +116,7 @@ def plan(reply: Reply, budget: int) -> Planned:
         if len(pieces) <= budget:
             return Planned(tuple(text_message(p) for p in pieces), cut=False)
         kept = pieces[:budget]
-        kept[-1] = clip(kept[-1], TEXT_BYTES, MORE)
+        kept[-1] = with_more(kept[-1], TEXT_BYTES)
         return Planned(tuple(text_message(p) for p in kept), cut=True)
     # The menu goes last; the last piece rides in its head when it fits there.
     if pieces and size(pieces[-1]) <= HEAD_BYTES:
@@ -120,12 +125,12 @@ def plan(reply: Reply, budget: int) -> Planned:
         head, body = MENU_PROMPT, pieces
     room = budget - 1
     cut = len(body) > room
-    if cut:
-        body = body[:room]
+    if cut:  # what fits of the answer from its start, and the menu with a plain prompt
+        body, head = pieces[:room], MENU_PROMPT
         if body:
-            body[-1] = clip(body[-1], TEXT_BYTES, MORE)
-        else:
-            head = clip(pieces[0], HEAD_BYTES, MORE) if pieces else MENU_PROMPT
+            body[-1] = with_more(body[-1], TEXT_BYTES)
+        elif pieces:
+            head = with_more(pieces[0], HEAD_BYTES)
     messages = [text_message(p) for p in body]
     messages.append(menu_message(head, choices))
     return Planned(tuple(messages), cut=cut)
