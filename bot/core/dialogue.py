@@ -29,7 +29,7 @@ from common.privacy import mask_personal_numbers
 from common.replies import Action, HandoverRequest, Reply
 from handoff.cases import open_case
 from knowledge.catalog import Catalog
-from knowledge.hotline_text import BY_ROLE, EMERGENCY
+from knowledge.hotline_text import by_role, emergency
 from knowledge.places import find_place
 from knowledge.render import Renderer
 from storage.models import User
@@ -295,13 +295,13 @@ class Dialogue:
                 f"已经帮你登记，请{ROLE_LABELS[role]}的工作人员来。"
                 "有人接手后会在这里回复你。等的时候可以先把情况写下来："
                 "时间、地点、经过、涉及的钱，越具体越好。\n\n"
-                f"如果情况紧急：{EMERGENCY}"
+                f"如果情况紧急：{emergency()}"
             )
         else:
             text = (
                 f"已经帮你登记了。不过现在没有{ROLE_LABELS[role]}的工作人员在值班，"
                 "暂时没人能马上回复你，有人上班后会看到你的情况。"
-                f"着急的话可以先打：{BY_ROLE[role]}。\n\n"
+                f"着急的话可以先打：{by_role(role)}。\n\n"
                 "等的时候我继续在这儿，有问题直接问我；不想等了，发“取消”。"
             )
         return Reply(

@@ -11,7 +11,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from knowledge.hotline_text import EMERGENCY, FULL_LIST
+from knowledge.hotline_text import emergency, full_list
+from knowledge.hotlines import hotline
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,7 +92,7 @@ def courier_texts(words: Words, retention_days: int = 180) -> CourierTexts:
             "<b>我能帮你：</b>讲清劳动合同、工资、罚款、社保、工伤这些事，法律怎么说、该找谁；"
             "算经济补偿、二倍工资、加班费；心里难受时陪你聊聊，需要时请工作人员来。\n\n"
             "我说的是<b>法律信息，不是法律意见</b>，不能替你打官司。"
-            "具体的事再问问律师或 12348 法律援助热线。\n\n"
+            f"具体的事再问问律师或 {hotline('legal_aid').label}。\n\n"
             "<b>我会存什么：</b>你的消息（手机号、身份证号会打码）和我的回复，"
             f"方便接着聊、转人工时不用再讲一遍。{w.who_sees}，不给老板或网点。"
             "伤病、心理状况是敏感信息，只用来帮你。"
@@ -106,7 +107,7 @@ def courier_texts(words: Words, retention_days: int = 180) -> CourierTexts:
         declined=(
             "没关系。不同意的话我不会存你的消息，但也就没法回答文字提问。"
             f"你还可以发 {w.menu} 浏览常见问题，想好了再发 {w.start}。\n\n"
-            f"有急事：{FULL_LIST}"
+            f"有急事：{full_list()}"
         ),
         need_consent="收到。先看一眼下面的说明，点“同意”后我马上回答你刚才的问题。",
         need_consent_button=f"这一步要先点“同意”才能继续。发 {w.start} 看说明。",
@@ -121,7 +122,7 @@ def courier_texts(words: Words, retention_days: int = 180) -> CourierTexts:
             f"• 想算钱就说“算补偿”“算加班费”“算二倍工资”，随时发 {w.cancel} 退出\n"
             f"• 发 {w.human} 找工作人员，发 {w.events} 看近期活动\n"
             f"• 发 {w.privacy} 看我们存什么，发 {w.forget} 删除你的数据\n\n"
-            f"我说的是法律信息，不是法律意见。{EMERGENCY}"
+            f"我说的是法律信息，不是法律意见。{emergency()}"
         ),
         privacy=(
             "<b>我们存什么、为什么</b>\n"
@@ -155,9 +156,9 @@ def courier_texts(words: Words, retention_days: int = 180) -> CourierTexts:
         stale_button=f"这个按钮已经失效了。可以直接打字问我，或者发 {w.menu} 重新选。",
         unknown_command=f"这个命令我不认识。发 {w.help} 看看我能做什么，或者直接打字提问。",
         too_fast="你发得有点快，我一条一条看，稍等几秒就好。",
-        too_many=f"消息太多了，我先歇一下，一分钟后再发吧。{EMERGENCY}",
+        too_many=f"消息太多了，我先歇一下，一分钟后再发吧。{emergency()}",
         error=(
-            f"抱歉，我这边出了点问题，没处理好你刚才的消息。请过一会儿再发一次。有急事：{EMERGENCY}"
+            f"抱歉，我这边出了点问题，没处理好你刚才的消息。请过一会儿再发一次。有急事：{emergency()}"
         ),
         non_text={
             "photo": (
@@ -171,7 +172,7 @@ def courier_texts(words: Words, retention_days: int = 180) -> CourierTexts:
             "sticker": "收到表情啦 😊 有什么想问的，直接打字告诉我。",
             "location": (
                 "收到位置了。我用不上定位，不过你可以告诉我在长治哪个区县，"
-                "我好告诉你附近该去哪里。如果有危险，请马上打 110。"
+                f"我好告诉你附近该去哪里。如果有危险，请马上打 {hotline('police')}。"
             ),
             "document": (
                 "收到文件了。文件我打不开，麻烦用文字说说要问什么。"

@@ -7,6 +7,7 @@ from __future__ import annotations
 from bot.core.texts import AGREE, DECLINE, TELEGRAM, courier_texts
 from bot.core.texts import FORGET_NO as FORGET_NO_LABEL
 from bot.core.texts import FORGET_YES as FORGET_YES_LABEL
+from knowledge.hotlines import hotline
 
 COMMANDS: tuple[tuple[str, str], ...] = (
     ("start", "开始：我是谁、能帮什么"),
@@ -59,6 +60,8 @@ MENU_GROUP = "<b>{title}</b>：点你想问的问题"
 
 GROUP_ONLY_PRIVATE = "为了保护你的隐私，请点我的头像私聊我提问，群里我不回答具体问题。"
 GROUP_CRISIS = (
-    "看到你的消息了，我很担心你。请马上打电话：心理援助热线 12356，青少年服务台 12355；"
-    "有危险打 110，受伤打 120。也可以私聊我，我请工作人员来陪你。"
+    "看到你的消息了，我很担心你。请马上打电话："
+    f"心理援助热线 {hotline('psych')}，青少年服务台 {hotline('youth')}；"
+    f"有危险打 {hotline('police')}，受伤打 {hotline('ambulance')}。"
+    "也可以私聊我，我请工作人员来陪你。"
 )

@@ -23,7 +23,7 @@ from collections.abc import Awaitable, Callable
 from bot.channels.wechat_mp.api import MPClient
 from bot.channels.wechat_mp.callback import CallbackServer, Fields
 from bot.channels.wechat_mp.format import Menus
-from bot.channels.wechat_mp.menu import ASK, EVENTS, HOTLINES, HOTLINES_TEXT, UNION
+from bot.channels.wechat_mp.menu import ASK, EVENTS, HOTLINES, UNION
 from bot.channels.wechat_mp.outlet import CHANNEL, MPOutlet
 from bot.channels.wechat_mp.templates import FieldMap, TemplateSender
 from bot.channels.wechat_mp.window import Windows
@@ -34,6 +34,7 @@ from bot.core.dialogue import UserRef
 from bot.settings import Settings
 from common.replies import Reply, to_plain
 from handoff.notices import MessageKind
+from knowledge.hotline_text import hotline_list
 from reminders.limiter import RateLimiter
 from reminders.runtime import Channel
 
@@ -284,7 +285,7 @@ class MPChannel:
         elif key == UNION:
             await conversation.command(who, "human", "union")
         elif key == HOTLINES:
-            await self.outlet.send_text(who.external_ref, HOTLINES_TEXT)
+            await self.outlet.send_text(who.external_ref, hotline_list())
         else:
             log.info("a click on an unknown menu key %r", key[:32])
 

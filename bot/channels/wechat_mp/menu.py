@@ -13,14 +13,6 @@ ASK = "ASK"
 EVENTS = "EVENTS"
 UNION = "UNION"
 HOTLINES = "HOTLINES"
-HOTLINES_TEXT = (
-    "常用热线（都可以直接拨打）：\n"
-    "• 12351 工会职工服务热线（有的地方要先拨区号）\n"
-    "• 12348 法律援助\n"
-    "• 12355 青少年服务台\n"
-    "• 12356 心理援助\n"
-    "有危险打 110，受伤打 120。"
-)
 MAX_TOP, MAX_SUB = 3, 5
 TOP_NAME_BYTES, SUB_NAME_BYTES = 16, 60
 

@@ -18,17 +18,20 @@ from bot.channels.wechat_mp.window import Windows
 from bot.core.dispatch import Delivery, Sent
 from common.replies import Action, Reply, to_plain
 from handoff.notices import CopyMessage, EditCard, Notice
-from knowledge.hotline_text import FULL_LIST
+from knowledge.hotline_text import full_list
 
 log = logging.getLogger(__name__)
 
 CHANNEL = "wechat_mp"
 WINDOW_SHUT = {45015, 45047, 45016, 45017, 43004, 40003}  # out of time / count, left, unknown
 KF_TEXT = "想直接和工会的工作人员聊，可以点这里进入工会的微信客服：{url}"
-NO_KF_TEXT = (
-    "在公众号里，工作人员只能在你发消息后的 48 小时内回复你，可能不够及时。"
-    f"急事请直接打电话：{FULL_LIST}"
-)
+
+
+def no_kf_text() -> str:
+    return (
+        "在公众号里，工作人员只能在你发消息后的 48 小时内回复你，可能不够及时。"
+        f"急事请直接打电话：{full_list()}"
+    )
 
 
 class MPOutlet:
@@ -46,7 +49,7 @@ class MPOutlet:
         self.sent = 0
 
     def handoff_note(self) -> str:
-        return KF_TEXT.format(url=self._kf_url) if self._kf_url else NO_KF_TEXT
+        return KF_TEXT.format(url=self._kf_url) if self._kf_url else no_kf_text()
 
     def texts(self, to: str, reply: Reply) -> list[str]:
         """The texts one reply becomes (its links are remembered for the taps)."""

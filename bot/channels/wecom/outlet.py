@@ -26,16 +26,20 @@ from bot.core.dispatch import Delivery, Sent
 from common.replies import Choice, HandoverRequest, Reply, to_plain
 from handoff.notices import CopyMessage, EditCard, Notice
 from handoff.service import HandoffService
+from knowledge.hotline_text import full_list
 
 log = logging.getLogger(__name__)
 
 CHANNEL = "wecom"
 BOT_STATES = frozenset({0, 1})
 PER_REPLY = 3  # sends one reply may take, so what follows it in the turn still fits
-QUEUED = (
-    "已经帮你转人工，正在排队等工作人员接入。现在可能要等一会儿，接入后会在这里回复你。"
-    "着急的话先打：心理援助热线 12356，法律援助 12348；有危险打 110，受伤打 120。"
-)
+
+
+def queued_text() -> str:
+    return (
+        "已经帮你转人工，正在排队等工作人员接入。现在可能要等一会儿，接入后会在这里回复你。"
+        f"着急的话先打：{full_list()}"
+    )
 
 
 def new_msgid() -> str:
@@ -189,4 +193,4 @@ class WeComOutlet:
             return
         self.sessions.state[to] = state
         if state == 2 and code:
-            await self._on_event(code, Reply(blocks=(QUEUED,)))
+            await self._on_event(code, Reply(blocks=(queued_text(),)))
