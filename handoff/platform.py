@@ -44,10 +44,6 @@ def servicer_for(ctx: Ctx, role: str | None) -> str | None:
     return best.wecom_userid
 
 
-def has_wecom_staff(ctx: Ctx) -> bool:
-    return any(s.wecom_userid for s in helpers_for(ctx.session, None))
-
-
 def taken(ctx: Ctx, courier: ChatRef, userid: str) -> Outcome:
     """A volunteer took the courier's session in the platform (from the queue or by transfer)."""
     case = open_case_of_chat(ctx.session, courier.channel, courier.ref)

@@ -85,11 +85,6 @@ class HandoffService:
         with self._uow() as session:
             return platform.servicer_for(self._ctx(session), role)
 
-    def has_wecom_staff(self) -> bool:
-        """Whether any active staff member answers in the WeCom app."""
-        with self._uow() as session:
-            return platform.has_wecom_staff(self._ctx(session))
-
     def platform_taken(self, courier: ChatRef, userid: str) -> Outcome:
         with self._uow() as session:
             return platform.taken(self._ctx(session), courier, userid)

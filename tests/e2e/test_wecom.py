@@ -178,6 +178,24 @@ async def test_crisis_gets_hotlines_first_and_a_person(wecom: WeCom) -> None:
     assert case is not None and case.urgent and case.status == "waiting"
 
 
+async def test_crisis_without_a_counsellor_goes_to_the_queue_and_says_so(wecom: WeCom) -> None:
+    api = wecom.api
+    sent = await wecom.says("wm_courier_6", "我想自杀", expect=1)
+    assert sent[0].via == "send_msg" and all(n in (sent[0].text or "") for n in HOTLINES)
+    assert "现在没有工作人员能马上过来" in (sent[0].text or "")  # nobody registered: no promise
+    queued = (await api.wait_for_sent("wm_courier_6", 2, timeout=20))[1]
+    assert queued.via == "send_msg_on_event" and "排队" in (queued.text or "")
+    assert "12356" in (queued.text or "")
+    assert api.service_state("wm_courier_6")[0] == 2
+    before = len(api.sent_to("wm_courier_6"))
+    api.send_text("wm_courier_6", "还有人吗")
+    await wecom.idle()
+    assert len(api.sent_to("wm_courier_6")) == before  # no send_msg to a queued session
+    assert [c for c in api.calls_to("kf/send_msg") if not c.ok] == []
+    case = wecom.case_of("wm_courier_6")
+    assert case is not None and case.urgent
+
+
 async def test_handoff_to_a_registered_member_ends_with_a_rating(wecom: WeCom) -> None:
     api = wecom.api
     api.add_servicer("lawyer_wang")

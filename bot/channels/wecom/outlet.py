@@ -4,9 +4,8 @@
   the window (5 within 48 hours of the courier's last message). A one-time event code (the
   welcome code, a session change's `msg_code`) is used first when one waits: it does not count.
 - A reply that opened a case hands the session over: to a registered, active staff member of
-  that role on duty (state 3), else to the platform's queue where WeCom volunteers pick it up
-  (state 2) — or, when no staff member uses WeCom at all, it stays with the bot, which goes on
-  answering while staff on Telegram take the case.
+  that role on duty (state 3), else to the platform's queue where the account's 接待人员 pick it
+  up (state 2; the courier is told, with the hotlines, that the bot cannot answer while queued).
 - Copies of a courier's messages to a WeCom volunteer are not sent (the platform shows the
   conversation in the WeCom app); notices to a volunteer go as app messages (`message/send`).
 - Every refusal is logged with its errcode and never retried.
@@ -37,7 +36,8 @@ PER_REPLY = 3  # sends one reply may take, so what follows it in the turn still 
 
 def queued_text() -> str:
     return (
-        "已经帮你转人工，正在排队等工作人员接入。现在可能要等一会儿，接入后会在这里回复你。"
+        "已经帮你转人工，正在排队等工作人员接入，接入后会在这里回复你。"
+        "排队的时候我就不能再回复你了，可能要等一会儿。"
         f"着急的话先打：{full_list()}"
     )
 
@@ -184,9 +184,7 @@ class WeComOutlet:
             return
         role = handover.role or "counselling"
         servicer = self._handoff.servicer_for(role)
-        if servicer is None and not self._handoff.has_wecom_staff():
-            return  # nobody answers in the WeCom app: the bot keeps the session
-        state = 3 if servicer else 2
+        state = 3 if servicer else 2  # else the queue, where the account's 接待人员 pick it up
         try:
             code = await self._client.transfer(account, to, state, servicer)
         except WeComError:
