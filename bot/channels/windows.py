@@ -42,18 +42,25 @@ class ReplyWindows:
         self,
         ref: str,
         *,
+        at: dt.datetime | None = None,
         account: str | None = None,
         allowed: int = MESSAGE_WINDOW[0],
         span: dt.timedelta = MESSAGE_WINDOW[1],
     ) -> None:
-        """The person wrote: a fresh window (replacing the last one)."""
-        now = self._now()
+        """The person wrote at `at` (default now): a fresh window, unless one opened by a later
+        message of theirs is already counting (messages read late share the window of the
+        newest one, as the platform counts them; the caller opens it once for a batch)."""
+        at = at or self._now()
         with self._uow() as session:
             row = session.get(ReplyWindow, (self._channel, ref))
             if row is None:
                 row = ReplyWindow(channel=self._channel, external_ref=ref)
                 session.add(row)
-            row.opened_at, row.closes_at = now, now + span
+            elif row.opened_at > at and row.allowed > 0:
+                if account is not None:
+                    row.account = account
+                return
+            row.opened_at, row.closes_at = at, at + span
             row.allowed, row.used = allowed, 0
             if account is not None:
                 row.account = account

@@ -83,7 +83,7 @@ class WeComChannel:
         )
         self.reader = FeedReader(
             self.client, Cursors(services.uow, services.clock.now), self.feed.handle,
-            FeedHandler.courier_of,
+            FeedHandler.courier_of, self.feed.prepare,
         )  # fmt: skip
         self._runner: web.AppRunner | None = None
 

@@ -12,6 +12,7 @@ Messages the bot sent itself (origin 4 without an event, or our own sends) are s
 
 from __future__ import annotations
 
+import datetime as dt
 import html
 import logging
 from typing import Any
@@ -45,6 +46,14 @@ MEDIA: dict[str, MessageKind] = {
 TAKEN, TRANSFERRED, ENDED, RESUMED = 1, 2, 3, 4
 
 
+def sent_at(message: JSON) -> dt.datetime | None:
+    """When the courier sent it (the platform's `send_time`), for the reply window."""
+    send_time = message.get("send_time")
+    if not isinstance(send_time, int | float) or send_time <= 0:
+        return None
+    return dt.datetime.fromtimestamp(send_time, dt.UTC)
+
+
 class FeedHandler:
     def __init__(
         self,
@@ -68,6 +77,21 @@ class FeedHandler:
             return str(event.get("external_userid") or "") or None
         return str(message.get("external_userid") or "") or None
 
+    def prepare(self, messages: list[JSON]) -> None:
+        """Before a page is handled: each courier's window opens once, at their newest message
+        in it, so answers to older ones in the same page count against it, as WeCom counts
+        (each page holds only messages not read before)."""
+        newest: dict[str, tuple[dt.datetime, str | None]] = {}
+        for message in messages:
+            at = sent_at(message)
+            ref = str(message.get("external_userid") or "")
+            if message.get("origin") != ORIGIN_COURIER or at is None or not ref:
+                continue
+            if ref not in newest or at > newest[ref][0]:
+                newest[ref] = (at, str(message.get("open_kfid") or "") or None)
+        for ref, (at, account) in newest.items():
+            self._windows.opened(ref, at=at, account=account)
+
     async def handle(self, message: JSON) -> None:
         msgid = str(message.get("msgid") or "")
         if not msgid or not self._conversation.claim(CHANNEL, msgid):
@@ -86,8 +110,7 @@ class FeedHandler:
         ref = str(message.get("external_userid") or "")
         if not ref:
             return
-        who = UserRef(CHANNEL, ref)
-        self._windows.opened(ref, account=str(message.get("open_kfid") or "") or None)
+        who = UserRef(CHANNEL, ref)  # its reply window was opened by `prepare`
         if self._outlet.sessions.state.get(ref) == 4:
             self._outlet.sessions.state.pop(ref)  # a new consultation: WeCom sets state 0
         self._conversation.seen(who)

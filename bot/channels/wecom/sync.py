@@ -57,11 +57,13 @@ class FeedReader:
         cursors: Cursors,
         handle: Callable[[JSON], Awaitable[None]],
         lane_of: Callable[[JSON], str | None],
+        prepare: Callable[[list[JSON]], None] = lambda _page: None,
     ) -> None:
         self._client = client
         self._cursors = cursors
         self._handle = handle
         self._lane_of = lane_of
+        self._prepare = prepare
         self._running: dict[str, asyncio.Task[None]] = {}
         self._again: dict[str, str | None] = {}
         self._slots = asyncio.Semaphore(CONCURRENT)
@@ -104,6 +106,7 @@ class FeedReader:
                 return
 
     async def _handle_page(self, messages: list[JSON]) -> None:
+        self._prepare(messages)
         lanes: dict[str, list[JSON]] = {}
         for message in messages:
             lanes.setdefault(self._lane_of(message) or "", []).append(message)
