@@ -183,6 +183,12 @@ def format_report(report: HandoffReport) -> str:
         f"time to first human reply 首次人工回复 (n={len(report.first_reply_minutes)}): "
         f"median 中位数 {minutes(report.median_minutes)}, p90 {minutes(report.p90_minutes)}",
     ]
+    if report.cases_by_channel:
+        channels = ", ".join(f"{k} {v}" for k, v in report.cases_by_channel.items())
+        out.append(f"cases by channel 渠道: {channels}")
+    if report.couriers_by_entry:
+        entries = ", ".join(f"{k} {v}" for k, v in report.couriers_by_entry.items())
+        out.append(f"couriers by entry point 来源（渠道 · 驿站二维码）: {entries}")
     share = report.bot_alone_share
     out.append(
         f"resolved by the bot alone 机器人独立解决: {report.bot_alone} of {report.couriers}"

@@ -5,7 +5,9 @@
 - resolved by the bot alone: couriers who wrote to the bot in the range and got at least one
   answer (action "answer"), and had no handoff case opened in the range, out of all couriers who
   wrote to the bot in the range (relayed messages during a case do not count as writing to it);
-- satisfaction: the 1-5 answers given for cases created in the range.
+- satisfaction: the 1-5 answers given for cases created in the range;
+- where people came in: cases by the courier's channel, and the couriers who wrote by channel
+  and, for WeChat couriers who scanned a station's poster, by station (`users.entry_point`).
 """
 
 from __future__ import annotations
@@ -14,14 +16,14 @@ import datetime as dt
 import math
 import statistics
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from storage.models import HandoffCase, Message
+from storage.models import HandoffCase, Message, User
 
 ROLE_ORDER = ("legal", "counselling", "union", None)
 
@@ -39,6 +41,8 @@ class HandoffReport:
     couriers: int
     bot_alone: int
     ratings: dict[int, int]
+    cases_by_channel: dict[str, int] = field(default_factory=dict)
+    couriers_by_entry: dict[str, int] = field(default_factory=dict)
 
     @property
     def cases(self) -> int:
@@ -82,6 +86,8 @@ class HandoffReport:
                 "resolved": self.bot_alone,
                 "share": _round(self.bot_alone_share, 4),
             },
+            "cases_by_channel": self.cases_by_channel,
+            "couriers_by_entry": self.couriers_by_entry,
             "satisfaction": {
                 "count": sum(self.ratings.values()),
                 "average": _round(self.satisfaction_average),
@@ -151,6 +157,18 @@ def build_report(
         )
     )
     with_case = {c.user_id for c in cases}
+    people = {
+        user_id: (channel, entry)
+        for user_id, channel, entry in session.execute(
+            select(User.id, User.channel, User.entry_point).where(User.id.in_(writers | with_case))
+        )
+    }
+    cases_by_channel = Counter(people[c.user_id][0] for c in cases if c.user_id in people)
+    entries = Counter(
+        f"{people[u][0]} · {people[u][1]}" if people[u][1] else people[u][0]
+        for u in writers
+        if u in people
+    )
     return HandoffReport(
         start=start,
         end=end,
@@ -163,4 +181,6 @@ def build_report(
         couriers=len(writers),
         bot_alone=len((answered & writers) - with_case),
         ratings=dict(Counter(c.satisfaction for c in cases if c.satisfaction is not None)),
+        cases_by_channel=dict(cases_by_channel.most_common()),
+        couriers_by_entry=dict(entries.most_common()),
     )

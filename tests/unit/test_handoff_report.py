@@ -91,3 +91,22 @@ def test_nearest_rank_percentile() -> None:
     assert percentile([float(n) for n in range(1, 11)], 90) == 9.0
     assert percentile([float(n) for n in range(1, 12)], 90) == 10.0
     assert percentile([3.0, 1.0, 2.0], 50) == 2.0
+
+
+def test_couriers_are_counted_by_channel_and_station(tmp_path: Path) -> None:
+    _engine, uow = sqlite_uow(tmp_path)
+    with uow() as session:
+        for ref, channel, station in (
+            ("wm1", "wecom", "luzhou_3"), ("wm2", "wecom", "luzhou_3"),
+            ("wm3", "wecom", None), ("42", "telegram", None),
+        ):  # fmt: skip
+            user = Users(session).get_or_create(channel, ref, MORNING)
+            user.entry_point = station
+            Messages(session).record(user, "in", "问题", MORNING, action="answer")
+        open_case(session, Users(session).get_or_create("wecom", "wm1", MORNING),
+                  reason="button", role="legal", now=MORNING)  # fmt: skip
+    with uow() as session:
+        report = build_report(session, DAY, DAY)
+    assert report.couriers_by_entry == {"wecom · luzhou_3": 2, "wecom": 1, "telegram": 1}
+    assert report.cases_by_channel == {"wecom": 1}
+    assert report.figures()["couriers_by_entry"]["wecom · luzhou_3"] == 2
