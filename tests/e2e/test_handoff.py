@@ -363,6 +363,24 @@ async def test_timeout_reannounces_and_pages_the_coordinator(desk: Desk) -> None
         assert "已由 老张 接手" in (message.plain_text or "")
 
 
+async def test_nobody_taking_the_case_in_time_is_told_and_the_courier_chooses(
+    desk: Desk,
+) -> None:
+    alice = await agree_as(desk.api, ALICE)
+    await desk.open_case(alice, "legal")
+    before = desk.count(ALICE)
+    desk.clock.advance(minutes=3)
+    await desk.tick()
+    [told] = await desk.new(ALICE, before)
+    assert "还没有工作人员接手" in (told.plain_text or "")
+    assert "12348" in (told.plain_text or "") and "110" in (told.plain_text or "")
+    assert button_data(told) == ["xw:1", "xx:1"]  # keep waiting, or back to the assistant
+    [kept] = await alice.press(told, "xw:1")
+    assert "继续帮你等" in (kept.plain_text or "")
+    [back] = await alice.press(told, "xx:1")
+    assert "已经取消等待" in (back.plain_text or "") and desk.case(1).status == "cancelled"
+
+
 async def test_a_crisis_is_urgent_first_in_the_queue_and_pages_at_once(desk: Desk) -> None:
     alice = await agree_as(desk.api, ALICE)
     await desk.open_case(alice, "legal")
