@@ -368,6 +368,8 @@ class Conversation:
                 return Pressed(show=groups_menu(texts.menu_title))
             return Pressed(show=group_menu(self.catalog, group))
         if HandoffService.owns_button(data):
+            if parse_press(data) is None:  # forged or malformed
+                return Pressed(toast=texts.stale_button, alone=True)
             outcome = self.handoff.press(chat_of(who), data, shown_name=shown_name)
             carried = await self.dispatcher.carry_out(outcome)
             unreachable = chat_of(who) in carried.unreachable
