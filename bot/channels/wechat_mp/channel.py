@@ -267,7 +267,7 @@ class MPChannel:
             )
             return
         pressed = await conversation.button(who, choice.data)
-        if pressed.toast:
+        if pressed.toast and pressed.alone:  # WeChat has no toasts: say it when it is all
             await self.outlet.send_text(who.external_ref, to_plain(pressed.toast))
         if pressed.show is not None:
             show = pressed.show
@@ -275,6 +275,8 @@ class MPChannel:
             if state is not None:  # a tapped tag: say what it is now, then the tags again
                 show = Reply(blocks=(state, *show.blocks), choices=show.choices)
             await self.core.dispatcher.reply(CHANNEL, who.external_ref, show)
+        if pressed.then is not None:
+            await conversation.say(who, pressed.then)
 
     async def _click(self, who: UserRef, key: str) -> None:
         conversation = self.core.conversation
