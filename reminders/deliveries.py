@@ -20,9 +20,10 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import bindparam, exists, func, insert, literal, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy import and_, bindparam, case, exists, func, insert, literal, or_, select, update
+from sqlalchemy.orm import Session, aliased
 from sqlalchemy.sql.elements import ColumnElement
 
 from common.clock import Clock
@@ -75,18 +76,42 @@ class Progress:
         return self.counts.get(state, 0)
 
 
-def _reachable(channels: tuple[str, ...]) -> list[ColumnElement[bool]]:
+def _reachable(channels: tuple[str, ...], user: Any = User) -> list[ColumnElement[bool]]:
     return [
-        User.channel.in_(channels),
-        ~exists().where(InactiveUser.user_id == User.id),
+        user.channel.in_(channels),
+        ~exists().where(InactiveUser.user_id == user.id),
     ]
 
 
-def _subscribed(tags: list[str]) -> ColumnElement[bool]:
+def _subscribed(tags: list[str], user: Any = User) -> ColumnElement[bool]:
     return exists().where(
-        Subscription.user_id == User.id,
+        Subscription.user_id == user.id,
         Subscription.tag.in_(tags),
         Subscription.revoked_at.is_(None),
+    )
+
+
+# One reminder per person: someone on two WeChat channels (same unionid) gets it on the one
+# that can reach them any time (the service account's templates), else on the older row.
+_CHANNEL_RANK = {"wechat_mp": 0, "wecom": 1}
+
+
+def _rank(user: Any) -> ColumnElement[int]:
+    return case(_CHANNEL_RANK, value=user.channel, else_=2)
+
+
+def _first_of_person(channels: tuple[str, ...], tags: list[str]) -> ColumnElement[bool]:
+    twin = aliased(User)
+    better = or_(_rank(twin) < _rank(User), and_(_rank(twin) == _rank(User), twin.id < User.id))
+    return or_(
+        User.unionid.is_(None),
+        ~exists().where(
+            twin.unionid == User.unionid,
+            twin.id != User.id,
+            better,
+            *_reachable(channels, twin),
+            _subscribed(tags, twin),
+        ),
     )
 
 
@@ -112,8 +137,9 @@ def open_broadcast(
     assert reminder is not None
     event = session.get(Event, reminder.event_id)
     assert event is not None
+    tags = list(event.tags)
     who = select(literal(reminder_id), User.id, literal("pending"), literal(0)).where(
-        *_reachable(channels), _subscribed(list(event.tags))
+        *_reachable(channels), _subscribed(tags), _first_of_person(channels, tags)
     )
     if reminder.kind in ("change", "cancel"):  # only those already told about the event
         earlier = (

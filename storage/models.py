@@ -70,6 +70,9 @@ class User(Base):
     consented_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     # Where the courier came in: the QR poster's station (WeCom `scene_param`), for reports.
     entry_point: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    # WeChat's unionid, when the union's accounts are bound to an open platform: the same person
+    # on 微信客服 and on the service account (consent, reminders once, deletion together).
+    unionid: Mapped[str | None] = mapped_column(String(64), nullable=True, index=True)
 
     messages: Mapped[list[Message]] = relationship(
         back_populates="user", cascade="all, delete-orphan", passive_deletes=True

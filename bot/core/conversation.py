@@ -25,6 +25,7 @@ from bot.core.accounts import Accounts
 from bot.core.crisis import CrisisSignal
 from bot.core.dialogue import Dialogue, UserRef
 from bot.core.dispatch import Dispatcher
+from bot.core.identity import Identities
 from bot.core.intake import FloodGuard, HeldQuestions, InboundLog
 from bot.core.menu import MENU_GROUPS, group_menu, groups_menu
 from bot.core.texts import AGREE, DECLINE, FORGET_NO, FORGET_YES, CourierTexts
@@ -107,6 +108,7 @@ class Conversation:
         self.events = events
         self.flood = flood or FloodGuard()
         self.held = HeldQuestions()
+        self.identities = Identities(accounts)
         self._reachable: set[UserRef] = set()  # seen writing since the start, not blocked since
 
     # --- plumbing -----------------------------------------------------------------------------

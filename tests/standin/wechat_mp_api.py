@@ -135,6 +135,8 @@ class MPStandin:
         self.template_times: list[float] = []
         self.templates_today = 0
         self.menu: dict[str, Any] | None = None
+        #: openid -> unionid, for accounts bound to an open platform (`user/info` gives it).
+        self.unionids: dict[str, str] = {}
         self.attempts: dict[str, list[CallbackAttempt]] = defaultdict(list)
         self._dedup: dict[tuple[str, str], tuple[float, int]] = {}
         self._msgid = 1000
@@ -154,6 +156,7 @@ class MPStandin:
         app.router.add_post("/cgi-bin/message/custom/typing", self._typing)
         app.router.add_post("/cgi-bin/message/template/send", self._template_send)
         app.router.add_post("/cgi-bin/menu/create", self._menu_create)
+        app.router.add_get("/cgi-bin/user/info", self._user_info)
         self._runner = web.AppRunner(app, access_log=None)
         await self._runner.setup()
         site = web.TCPSite(self._runner, "127.0.0.1", 0)
@@ -282,6 +285,20 @@ class MPStandin:
             return self._answer("menu", 40017)
         self.menu = body
         return self._answer("menu", 0)
+
+    async def _user_info(self, request: web.Request) -> web.Response:
+        """A follower's basic information; `unionid` only when the account is bound to an open
+        platform (here: when the test put one in `unionids`)."""
+        bad = self._check_token(request)
+        if bad:
+            return self._answer("user/info", bad)
+        openid = request.query.get("openid", "")
+        if openid not in self.followers:
+            return self._answer("user/info", 40003)
+        more: dict[str, Any] = {"subscribe": 1, "openid": openid}
+        if openid in self.unionids:
+            more["unionid"] = self.unionids[openid]
+        return self._answer("user/info", 0, **more)
 
     # --- WeChat's side: callbacks --------------------------------------------------------------
 

@@ -397,6 +397,8 @@ class WeComStandin:
         self.tokens_issued: list[str] = []
         self.kf_accounts: set[str] = {open_kfid}
         self.servicers: dict[str, dict[str, bool]] = {open_kfid: {}}  # userid -> on duty
+        #: external_userid -> unionid, for a corp bound to an open platform (customer/batchget).
+        self.unionids: dict[str, str] = {}
         self._clock = clock
         self._offset = 0.0
         self._runner: web.AppRunner | None = None
@@ -424,6 +426,7 @@ class WeComStandin:
             "kf/service_state/get": self._service_state_get,
             "kf/service_state/trans": self._service_state_trans,
             "kf/add_contact_way": self._add_contact_way,
+            "kf/customer/batchget": self._customer_batchget,
             "message/send": self._message_send,
         }
 
@@ -943,6 +946,26 @@ class WeComStandin:
         )
         self._record_sent(sent)
         return {"msgid": msgid}
+
+    def _customer_batchget(self, p: JSON) -> JSON:
+        """Couriers' basic information; `unionid` only when the corp is bound to an open
+        platform (here: when the test put one in `unionids`)."""
+        ids = [str(i) for i in p.get("external_userid_list") or []]
+        if not 1 <= len(ids) <= 100:
+            raise _bad("external_userid_list must hold 1-100 ids")
+        known = {ext for (_kf, ext) in self._sessions}
+        customers = []
+        for ext in ids:
+            if ext not in known:
+                continue
+            customer: JSON = {"external_userid": ext, "nickname": "快递小哥", "gender": 0}
+            if ext in self.unionids:
+                customer["unionid"] = self.unionids[ext]
+            customers.append(customer)
+        return {
+            "customer_list": customers,
+            "invalid_external_userid": [i for i in ids if i not in known],
+        }
 
     def _service_state_get(self, p: JSON) -> JSON:
         session = self._session_param(p)

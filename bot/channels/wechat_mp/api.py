@@ -108,27 +108,31 @@ class MPClient:
 
     # --- calls ---------------------------------------------------------------------------------
 
-    async def call(self, path: str, payload: Json) -> Json:
-        """POST `payload` to `cgi-bin/{path}` with the access token; one more try with a new
-        token when the platform says the token is no longer good."""
+    async def call(self, path: str, payload: Json | None, *, query: Json | None = None) -> Json:
+        """POST `payload` (or GET, when it is None) to `cgi-bin/{path}` with the access token;
+        one more try with a new token when the platform says the token is no longer good."""
         token = await self.token()
         try:
-            return await self._post(path, token, payload)
+            return await self._post(path, token, payload, query)
         except MPError as exc:
             if exc.errcode not in TOKEN_ERRORS:
                 raise
             log.warning("WeChat refused the access token (%s); fetching it again", exc.errcode)
         token = await self.token(rejected=token)
-        return await self._post(path, token, payload)
+        return await self._post(path, token, payload, query)
 
-    async def _post(self, path: str, token: str | None, payload: Json) -> Json:
+    async def _post(
+        self, path: str, token: str | None, payload: Json | None, query: Json | None = None
+    ) -> Json:
         url = f"{self._root}/cgi-bin/{path}"
-        params = {"access_token": token} if token is not None else None
-        body = json.dumps(payload, ensure_ascii=False).encode()
+        params = {**(query or {}), **({"access_token": token} if token is not None else {})}
+        body = json.dumps(payload, ensure_ascii=False).encode() if payload is not None else None
+        method = "POST" if payload is not None else "GET"
         try:
-            async with self._http().post(
-                url, params=params, data=body, headers={"Content-Type": "application/json"}
-            ) as response:
+            async with self._http().request(
+                method, url, params=params or None, data=body,
+                headers={"Content-Type": "application/json"} if body is not None else None,
+            ) as response:  # fmt: skip
                 raw = await response.read()
                 status = response.status
         except aiohttp.ClientConnectorError as exc:
@@ -155,6 +159,12 @@ class MPClient:
     async def custom_send(self, openid: str, message: Json) -> None:
         """客服消息: `message` is {"msgtype": "text", "text": {"content": ...}} or the like."""
         await self.call("message/custom/send", {"touser": openid, **message})
+
+    async def unionid(self, openid: str) -> str | None:
+        """The follower's unionid, when the account is bound to an open platform."""
+        answer = await self.call("user/info", None, query={"openid": openid, "lang": "zh_CN"})
+        value = answer.get("unionid")
+        return str(value) if value else None
 
     async def typing(self, openid: str) -> None:
         await self.call("message/custom/typing", {"touser": openid, "command": "Typing"})

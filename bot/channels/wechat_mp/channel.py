@@ -227,12 +227,21 @@ class MPChannel:
 
     async def _after_follow(self, who: UserRef, rest: list[str]) -> None:
         self.core.conversation.seen(who)  # a follower who comes back gets reminders again
+        await self._identify(who)
         for text in rest:
             await self.outlet.send_text(who.external_ref, text)
+
+    async def _identify(self, who: UserRef) -> None:
+        """The same person on 微信客服? (unionid, when the account is bound)."""
+        await self.core.conversation.identities.ensure(
+            who, lambda: self.client.unionid(who.external_ref)
+        )
 
     async def _work(self, who: UserRef, kind: str, event: str, fields: Fields) -> None:
         conversation = self.core.conversation
         openid = who.external_ref
+        if kind == "text" or kind in MEDIA:
+            await self._identify(who)
         if kind == "text":
             self.windows.message(openid)
             conversation.seen(who)

@@ -79,8 +79,9 @@ class WeComChannel:
             default_account=settings.wecom_open_kfid,
         )  # fmt: skip
         self.feed = FeedHandler(
-            core.conversation, self.outlet, self.windows, services.uow, services.clock
-        )
+            core.conversation, self.outlet, self.windows, services.uow, services.clock,
+            unionid=self.client.unionid,
+        )  # fmt: skip
         self.reader = FeedReader(
             self.client, Cursors(services.uow, services.clock.now), self.feed.handle,
             FeedHandler.courier_of, self.feed.prepare,

@@ -145,6 +145,17 @@ class WeComClient:
         code = (await self.call("kf/service_state/trans", payload)).get("msg_code")
         return str(code) if code else None
 
+    async def unionid(self, external_userid: str) -> str | None:
+        """The courier's unionid, when the corp is bound to an open platform."""
+        body = await self.call(
+            "kf/customer/batchget",
+            {"external_userid_list": [external_userid], "need_enter_session_context": 0},
+        )
+        for customer in body.get("customer_list") or []:
+            if customer.get("external_userid") == external_userid and customer.get("unionid"):
+                return str(customer["unionid"])
+        return None
+
     async def contact_way(self, open_kfid: str, scene: str) -> str:
         body = await self.call("kf/add_contact_way", {"open_kfid": open_kfid, "scene": scene})
         return str(body["url"])

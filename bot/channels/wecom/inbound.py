@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import html
 import logging
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from bot.channels.wecom.outlet import CHANNEL, WeComOutlet
@@ -62,12 +63,14 @@ class FeedHandler:
         windows: ReplyWindows,
         uow: UnitOfWork,
         clock: Clock,
+        unionid: Callable[[str], Awaitable[str | None]] | None = None,
     ) -> None:
         self._conversation = conversation
         self._outlet = outlet
         self._windows = windows
         self._uow = uow
         self._clock = clock
+        self._unionid = unionid
 
     @staticmethod
     def courier_of(message: JSON) -> str | None:
@@ -111,6 +114,7 @@ class FeedHandler:
         if not ref:
             return
         who = UserRef(CHANNEL, ref)  # its reply window was opened by `prepare`
+        await self._identify(who)
         if self._outlet.sessions.state.get(ref) == 4:
             self._outlet.sessions.state.pop(ref)  # a new consultation: WeCom sets state 0
         self._conversation.seen(who)
@@ -156,11 +160,18 @@ class FeedHandler:
         scene = str(event.get("scene_param") or "")[:64] or None
         account = str(event.get("open_kfid") or "") or None
         self._remember(who, scene)
+        await self._identify(who)
         if account is not None and self._windows.account(who.external_ref) is None:
             self._windows.opened(who.external_ref, account=account, allowed=0)
         code = event.get("welcome_code")
         if code:
             await self._outlet.send_event_reply(str(code), self._conversation.welcome(who))
+
+    async def _identify(self, who: UserRef) -> None:
+        """The same person on the service account? (unionid, when the corp is bound)."""
+        lookup = self._unionid
+        if lookup is not None:
+            await self._conversation.identities.ensure(who, lambda: lookup(who.external_ref))
 
     def _remember(self, who: UserRef, scene: str | None) -> None:
         """The courier row, with the station whose poster they scanned (counted in reports)."""
