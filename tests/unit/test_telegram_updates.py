@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
-from pathlib import Path
 from typing import Any
 
 import httpx
@@ -13,9 +12,7 @@ from telegram import Chat, Message, Update
 from telegram.error import BadRequest, NetworkError, TimedOut
 
 from bot.channels.telegram.ratelimit import ChatPacer, CourierRateLimiter, at_most_once
-from bot.channels.telegram.updates import FloodGuard, PerChatProcessor, UpdateLog
-from storage.db import UnitOfWork, make_engine
-from storage.migrate import upgrade
+from bot.channels.telegram.updates import PerChatProcessor
 
 
 class Ticker:
@@ -37,19 +34,6 @@ def _update(update_id: int, chat_id: int) -> Update:
     return Update(update_id, message=message)
 
 
-def test_update_log_claims_each_id_once(tmp_path: Path) -> None:
-    engine = make_engine(f"sqlite:///{tmp_path / 'u.db'}")
-    upgrade(engine)
-    log = UpdateLog(UnitOfWork(engine), lambda: dt.datetime(2026, 11, 29, tzinfo=dt.UTC))
-    assert log.claim(41) is True
-    assert log.claim(42) is True
-    assert log.claim(41) is False
-    # A second process on the same database (a restart) sees the same record.
-    again = UpdateLog(UnitOfWork(engine), lambda: dt.datetime(2026, 11, 30, tzinfo=dt.UTC))
-    assert again.claim(42) is False
-    engine.dispose()
-
-
 async def test_per_chat_processor_keeps_order_within_a_chat_and_overlaps_chats() -> None:
     processor = PerChatProcessor(16)
     events: list[str] = []
@@ -69,19 +53,6 @@ async def test_per_chat_processor_keeps_order_within_a_chat_and_overlaps_chats()
     assert events.index("end a1") < events.index("start a2")
     assert events.index("end b1") < events.index("end a1")
     assert processor._locks == {}  # no lock left behind for idle chats
-
-
-def test_flood_guard_slows_then_drops_and_notifies_once_per_burst() -> None:
-    ticker = Ticker()
-    guard = FloodGuard(soft=3, hard=5, window=10.0, delay=1.0, now=ticker)
-    verdicts = [guard.check(1) for _ in range(7)]
-    assert [v.delay for v in verdicts[:3]] == [0.0, 0.0, 0.0]
-    assert verdicts[3].delay == 1.0 and verdicts[3].notify and not verdicts[3].drop
-    assert not verdicts[4].notify
-    assert verdicts[5].drop and verdicts[6].drop
-    assert guard.check(2).delay == 0.0  # another courier is not affected
-    ticker.now += 11
-    assert guard.check(1) == guard.check(2).__class__(delay=0.0, notify=False, drop=False)
 
 
 async def test_chat_pacer_spaces_messages_to_one_chat_by_the_interval() -> None:

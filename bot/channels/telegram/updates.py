@@ -1,30 +1,20 @@
-"""How updates come in: once each, one at a time per chat, many chats at once, floods slowed.
+"""How Telegram updates are scheduled: one at a time per chat, many chats at once.
 
-- `PerChatProcessor` runs updates of different chats concurrently but those of one chat in
-  order, so a courier's calculator answers never overtake each other.
-- `UpdateLog` records update ids in the database: Telegram delivers unconfirmed updates again
-  after a restart, and a recorded id is skipped.
-- `FloodGuard` notices a courier sending faster than a person types and slows them down.
+`PerChatProcessor` runs updates of different chats concurrently but those of one chat in order,
+so a courier's calculator answers never overtake each other. Claiming each update once and
+slowing floods are the core's, for every channel (`bot.core.intake`).
 """
 
 from __future__ import annotations
 
 import asyncio
-import datetime as dt
-import time
-from collections import deque
-from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from collections.abc import Awaitable
 from typing import Any
 
-from sqlalchemy import insert
-from sqlalchemy.exc import IntegrityError
 from telegram import Update
 from telegram.ext import BaseUpdateProcessor
 
 from bot.core.understanding import Understanding
-from storage.db import UnitOfWork
-from storage.models import ProcessedUpdate
 
 
 def chat_key(update: object) -> int | None:
@@ -76,73 +66,3 @@ class PerChatProcessor(BaseUpdateProcessor):
 
     async def shutdown(self) -> None:
         return None
-
-
-class UpdateLog:
-    """Claim an update id before handling it. A claimed id is never handled again: a crash in
-    the middle loses that one update rather than answering a courier twice."""
-
-    CHANNEL = "telegram"
-
-    def __init__(self, uow: UnitOfWork, now: Callable[[], dt.datetime]) -> None:
-        self._uow = uow
-        self._now = now
-
-    def claim(self, update_id: int) -> bool:
-        try:
-            with self._uow() as session:  # a plain INSERT: no ORM object to track and flush
-                session.execute(
-                    insert(ProcessedUpdate).values(
-                        channel=self.CHANNEL, update_id=update_id, received_at=self._now()
-                    )
-                )
-        except IntegrityError:
-            return False
-        return True
-
-
-@dataclass(frozen=True, slots=True)
-class FloodVerdict:
-    delay: float  # seconds to wait before handling this message
-    notify: bool  # tell the courier, once per burst, that we are slowing down
-    drop: bool  # far too many: do not handle (the crisis check still runs on it)
-
-
-class FloodGuard:
-    """A sliding window per chat. Over `soft` messages in `window` seconds, each further message
-    waits `delay` seconds (nothing is lost); over `hard`, further messages are dropped politely."""
-
-    def __init__(
-        self,
-        *,
-        soft: int = 8,
-        hard: int = 30,
-        window: float = 10.0,
-        delay: float = 1.0,
-        now: Callable[[], float] = time.monotonic,
-    ) -> None:
-        self._soft, self._hard, self._window, self._delay = soft, hard, window, delay
-        self._now = now
-        self._seen: dict[int, deque[float]] = {}
-        self._notified: dict[int, float] = {}
-
-    def check(self, chat_id: int) -> FloodVerdict:
-        now = self._now()
-        times = self._seen.setdefault(chat_id, deque())
-        while times and now - times[0] > self._window:
-            times.popleft()
-        times.append(now)
-        if len(self._seen) > 10_000:
-            self._forget_idle(now)
-        count = len(times)
-        if count <= self._soft:
-            return FloodVerdict(delay=0.0, notify=False, drop=False)
-        notify = now - self._notified.get(chat_id, -1e9) > self._window
-        if notify:
-            self._notified[chat_id] = now
-        return FloodVerdict(delay=self._delay, notify=notify, drop=count > self._hard)
-
-    def _forget_idle(self, now: float) -> None:
-        for chat_id in [c for c, t in self._seen.items() if not t or now - t[-1] > self._window]:
-            del self._seen[chat_id]
-            self._notified.pop(chat_id, None)
