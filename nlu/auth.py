@@ -51,7 +51,8 @@ def read_or_create_token(path: Path) -> str:
     with contextlib.suppress(FileNotFoundError):
         return read_token(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    draft = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    # A draft of its own for each caller (threads of one process share the pid).
+    draft = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(6)}.tmp")
     descriptor = os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     try:
         with os.fdopen(descriptor, "w", encoding="utf-8") as out:

@@ -38,6 +38,7 @@ def test_two_processes_racing_agree_on_one_token(tmp_path: Path) -> None:
         thread.start()
     for thread in threads:
         thread.join()
+    assert len(tokens) == len(threads)  # none of them failed
     assert len(set(tokens)) == 1 and path.read_text().strip() == tokens[0]
 
 
