@@ -17,7 +17,7 @@ from bot.core.dialogue import Dialogue, UserRef
 from bot.core.dispatch import Dispatcher
 from bot.core.intake import FloodGuard, InboundLog
 from bot.core.policy import Policy, Thresholds
-from bot.core.texts import TELEGRAM, TERMINAL, WECHAT, CourierTexts, Words, courier_texts
+from bot.core.texts import TELEGRAM, TERMINAL, WECHAT, WECHAT_MP, CourierTexts, Words, courier_texts
 from bot.core.understanding import Understanding
 from bot.retention_job import install_daily_purge
 from bot.settings import Settings
@@ -104,7 +104,7 @@ def build_services(settings: Settings, *, clock: Clock | None = None) -> Service
 
 DEADLINE_PROMPT = "deadline"
 STALE_TEXT = "这个按钮已经失效了。可以直接打字问我。"
-WORDS: dict[str, Words] = {"telegram": TELEGRAM, "wecom": WECHAT, "wechat_mp": WECHAT}
+WORDS: dict[str, Words] = {"telegram": TELEGRAM, "wecom": WECHAT, "wechat_mp": WECHAT_MP}
 
 
 def texts_for(settings: Settings) -> dict[str, CourierTexts]:

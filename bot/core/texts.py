@@ -9,6 +9,7 @@ Nothing here is typed by a person, so nothing needs escaping.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 
 from knowledge.hotline_text import emergency, full_list
@@ -43,6 +44,8 @@ WECHAT = Words(
     unsubscribe="“退订”",
     who_sees="只给帮你的工作人员看（转人工后，对方能看到你的微信昵称）",
 )  # fmt: skip
+# The service account: staff answer through the assistant, so nobody sees the nickname there.
+WECHAT_MP = dataclasses.replace(WECHAT, who_sees=TELEGRAM.who_sees)
 TERMINAL = Words(
     start="“开始”", menu="“菜单”", help="“帮助”", human="“转人工”", cancel="“取消”",
     privacy="“隐私”", forget="“删除我的数据”", events="“活动”", subscribe="“订阅”",
