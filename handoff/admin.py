@@ -12,6 +12,7 @@ from common.privacy import mask_personal_numbers
 from handoff.buttons import Press
 from handoff.cases import ROLES
 from handoff.context import Ctx
+from handoff.desk import requeue
 from handoff.notices import Button, Notice, Outcome, Outgoing
 from handoff.relay import drop_focus_on
 from handoff.staff import ROLE_LABELS, write_audit
@@ -71,19 +72,8 @@ def reassign_case(
         raise CaseActionError("请选择一个类别或一位工作人员")
     holder = ctx.staff(case.claimed_by)
     sends: list[Outgoing] = list(ctx.card_edits(case, state="transferred", holder=holder))
-    if person is not None:
-        case.preferred_staff_id = person.id
-        case.role = person.role if person.role in ROLES else case.role
-        label = person.alias
-    else:
-        case.preferred_staff_id = None
-        case.role = role
-        label = ROLE_LABELS[role or ""]
-    notes = list((case.summary or {}).get("notes", []))
-    notes.append(f"协调员在控制台转交给 {label}"[:300])
-    case.summary = {**(case.summary or {}), "notes": notes, "transferred": True}
-    case.status, case.claimed_by, case.claimed_at = "waiting", None, None
-    case.waiting_since, case.last_announced_at, case.escalated_at = ctx.now, None, None
+    target = person.alias if person is not None else ROLE_LABELS[role or ""]
+    label = requeue(ctx, case, person, role, f"协调员在控制台转交给 {target}")
     if holder is not None:
         drop_focus_on(ctx, holder, case)
         sends.append(

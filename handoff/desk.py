@@ -173,15 +173,9 @@ def close(ctx: Ctx, staff: Staff, case: HandoffCase, note: str) -> Outcome:
     return Outcome(tuple(sends))
 
 
-def transfer(ctx: Ctx, staff: Staff, case: HandoffCase, arg: str) -> Outcome:
-    """Back to the queue for another role, or for a named person (who is asked privately)."""
-    chat = chat_of(staff)
-    target, _, note = arg.strip().partition(" ")
-    role = ROLE_WORDS.get(target.lower()) or ROLE_WORDS.get(target)
-    person = None if role else by_alias(ctx.session, target)
-    if not target or (role is None and (person is None or person.id == staff.id)):
-        return Outcome((Notice(chat, ctx.text.staff("transfer_help")),))
-    sends: list[Outgoing] = list(ctx.card_edits(case, state="transferred", holder=staff))
+def requeue(ctx: Ctx, case: HandoffCase, person: Staff | None, role: str | None, note: str) -> str:
+    """Put a case back in the queue, for one person (asked first) or for a role; the note goes
+    into its summary for whoever takes it. Returns how the target is named."""
     if person is not None:
         case.preferred_staff_id = person.id
         case.role = person.role if person.role in ROLES else case.role
@@ -191,10 +185,25 @@ def transfer(ctx: Ctx, staff: Staff, case: HandoffCase, arg: str) -> Outcome:
         case.role = role
         label = ROLE_LABELS[role or ""]
     notes = list((case.summary or {}).get("notes", []))
-    notes.append(f"{staff.alias} 转交：{' '.join(note.split()) or '（无说明）'}"[:300])
+    notes.append(note[:300])
     case.summary = {**(case.summary or {}), "notes": notes, "transferred": True}
     case.status, case.claimed_by, case.claimed_at = "waiting", None, None
     case.waiting_since, case.last_announced_at, case.escalated_at = ctx.now, None, None
+    return label
+
+
+def transfer(ctx: Ctx, staff: Staff, case: HandoffCase, arg: str) -> Outcome:
+    """Back to the queue for another role, or for a named person (who is asked privately)."""
+    chat = chat_of(staff)
+    target, _, note = arg.strip().partition(" ")
+    role = ROLE_WORDS.get(target.lower()) or ROLE_WORDS.get(target)
+    person = None if role else by_alias(ctx.session, target)
+    if not target or (role is None and (person is None or person.id == staff.id)):
+        return Outcome((Notice(chat, ctx.text.staff("transfer_help")),))
+    sends: list[Outgoing] = list(ctx.card_edits(case, state="transferred", holder=staff))
+    label = requeue(
+        ctx, case, person, role, f"{staff.alias} 转交：{' '.join(note.split()) or '（无说明）'}"
+    )
     drop_focus_on(ctx, staff, case)
     ctx.audit(staff, "transfer", case, f"to {label}")
     courier = ctx.courier_chat(case)
