@@ -35,7 +35,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from bench.memory import cpu_seconds, machine, peak_rss_mib
+from bench.memory import cpu_ms_per, cpu_seconds, machine, peak_rss_mib
 from bot.settings import PROJECT_ROOT, Settings
 from knowledge.loader import load_entries
 from nlu.auth import resolve_token
@@ -199,11 +199,7 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
                 args.out.parent.mkdir(parents=True, exist_ok=True)
                 shutil.copyfile(workdir / "bot.log", args.out.with_suffix(".log"))
     handled = len(latencies)
-    cpu_ms: dict[str, float | None] = {}
-    for name, before in cpu_before.items():
-        after = cpu_after[name]
-        used = after - before if after is not None and before is not None else None
-        cpu_ms[name] = round(used * 1000 / handled, 2) if used is not None and handled else None
+    cpu_ms = cpu_ms_per(cpu_before, cpu_after, handled)
     return {
         "benchmark": "bot",
         "when": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),

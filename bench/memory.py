@@ -49,3 +49,15 @@ def machine() -> dict[str, object]:
         "python": platform.python_version(),
         "platform": platform.platform(),
     }
+
+
+def cpu_ms_per(
+    before: dict[str, float | None], after: dict[str, float | None], count: int
+) -> dict[str, float | None]:
+    """CPU milliseconds per message of each process between two readings of `cpu_seconds`."""
+    out: dict[str, float | None] = {}
+    for name, start in before.items():
+        end = after[name]
+        used = end - start if end is not None and start is not None else None
+        out[name] = round(used * 1000 / count, 2) if used is not None and count else None
+    return out

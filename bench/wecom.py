@@ -34,7 +34,7 @@ from pathlib import Path
 from typing import Any
 
 from bench.bot import QUESTIONS, RESULTS, NoServer, nlu_server, percentile
-from bench.memory import cpu_seconds, machine, peak_rss_mib
+from bench.memory import cpu_ms_per, cpu_seconds, machine, peak_rss_mib
 from bot.settings import PROJECT_ROOT, Settings
 from nlu.auth import resolve_token
 from nlu.server import is_ready
@@ -161,11 +161,7 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
                 args.out.parent.mkdir(parents=True, exist_ok=True)
                 shutil.copyfile(workdir / "assistant.log", args.out.with_suffix(".log"))
     answered = len(latencies)
-    cpu_ms: dict[str, float | None] = {}
-    for name, before in cpu_before.items():
-        after = cpu_after[name]
-        used = after - before if after is not None and before is not None else None
-        cpu_ms[name] = round(used * 1000 / answered, 2) if used is not None and answered else None
+    cpu_ms = cpu_ms_per(cpu_before, cpu_after, answered)
     return {
         "benchmark": "wecom",
         "when": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
